@@ -1,0 +1,27 @@
+namespace Ttc.Search;
+
+/// <summary>One finished solution of a search.</summary>
+/// <param name="Text">The assistant text.</param>
+/// <param name="Scores">Per-step PRM scores (empty when the strategy does not score).</param>
+/// <param name="AggregatedScore">Scores aggregated with the configured strategy (null when unscored).</param>
+/// <param name="Answer">The extracted final answer, or null.</param>
+/// <param name="StopReason">Why its generation stopped.</param>
+/// <param name="GeneratedTokens">Tokens generated for it, from the root.</param>
+public sealed record Completion(string Text, IReadOnlyList<double> Scores, double? AggregatedScore, string? Answer, StopReason? StopReason, int GeneratedTokens);
+
+/// <summary>The outcome of a search.</summary>
+/// <param name="Strategy">Strategy name.</param>
+/// <param name="Answer">The chosen final answer, or null when no completion states one.</param>
+/// <param name="Completion">The chosen solution text.</param>
+/// <param name="Score">The chosen completion's aggregated score, if scored.</param>
+/// <param name="Completions">All n outputs, in the reference's order.</param>
+/// <param name="Iterations">Search iterations run.</param>
+/// <param name="Compute">What the search spent.</param>
+public sealed record SearchResult(
+    string Strategy,
+    string? Answer,
+    string Completion,
+    double? Score,
+    IReadOnlyList<Completion> Completions,
+    int Iterations,
+    ComputeUsage Compute);

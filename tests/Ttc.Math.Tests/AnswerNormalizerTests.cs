@@ -1,0 +1,34 @@
+namespace Ttc.Math.Tests;
+
+public class AnswerNormalizerTests
+{
+    [Theory]
+    [InlineData("\\left( 3, \\frac{\\pi}{2} \\right)", "(3,\\frac{\\pi}{2})")]
+    [InlineData("\\dfrac{1}{2}", "\\frac{1}{2}")]
+    [InlineData("\\tfrac12", "\\frac{1}{2}")]
+    [InlineData("\\frac1{72}", "\\frac{1}{72}")]
+    [InlineData("\\sqrt2", "\\sqrt{2}")]
+    [InlineData("10 \\text{ cm}", "10")]
+    [InlineData("5\\text{ inches}^2", "5")]
+    [InlineData("90^\\circ", "90")]
+    [InlineData("90^{\\circ}", "90")]
+    [InlineData("50\\%", "50")]
+    [InlineData("\\$18.90", "18.90")]
+    [InlineData("x = 5", "5")]
+    [InlineData("k=-3", "-3")]
+    [InlineData("12.", "12")]
+    [InlineData("1,000,000", "1000000")]
+    [InlineData("3/4", "\\frac{3}{4}")]
+    [InlineData("\\text{(C)}", "C")]
+    [InlineData("2.0", "2")]
+    [InlineData("\\text{Devon}", "Devon")]
+    [InlineData(" 7 ", "7")]
+    public void Normalize_MathConvention_Canonical(string input, string expected) =>
+        Assert.Equal(expected, AnswerNormalizer.Normalize(input));
+
+    [Fact]
+    public void Normalize_TupleWithCommas_KeepsCommas() => Assert.Equal("1,2", AnswerNormalizer.Normalize("1, 2"));
+
+    [Fact]
+    public void Normalize_Null_Empty() => Assert.Equal(string.Empty, AnswerNormalizer.Normalize(null));
+}

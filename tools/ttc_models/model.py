@@ -1,0 +1,143 @@
+"""A small Llama (RMSNorm, rotary positions, SwiGLU, grouped-query attention) with a KV cache."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, asdict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class LlamaConfig:
+    vocab_size: int
+    hidden_size: int
+    num_hidden_layers: int
+    num_attention_heads: int
+    num_key_value_heads: int
+    intermediate_size: int
+    max_position_embeddings: int = 512
+    rope_theta: float = 10000.0
+    rms_norm_eps: float = 1e-5
+    num_labels: int = 0  # 2 for a PRM head read at the step-tag positions
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden_size // self.num_attention_heads
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+
+
+def rotate_half(x):
+    h = x.shape[-1] // 2
+    return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
+
+
+def repeat_kv(x, rep: int):
+    """Grouped-query attention: each key/value head serves `rep` query heads (export-friendly form)."""
+    if rep == 1:
+        return x
+    b, h, t, d = x.shape
+    return x[:, :, None, :, :].expand(b, h, rep, t, d).reshape(b, h * rep, t, d)
+
+
+class Attention(nn.Module):
+    def __init__(self, c: LlamaConfig):
+        super().__init__()
+        self.c = c
+        d, hd = c.hidden_size, c.head_dim
+        self.q_proj = nn.Linear(d, c.num_attention_heads * hd, bias=False)
+        self.k_proj = nn.Linear(d, c.num_key_value_heads * hd, bias=False)
+        self.v_proj = nn.Linear(d, c.num_key_value_heads * hd, bias=False)
+        self.o_proj = nn.Linear(c.num_attention_heads * hd, d, bias=False)
+
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None):
+        b, t, _ = x.shape
+        c, hd = self.c, self.c.head_dim
+        q = self.q_proj(x).view(b, t, c.num_attention_heads, hd).transpose(1, 2)
+        k = self.k_proj(x).view(b, t, c.num_key_value_heads, hd).transpose(1, 2)
+        v = self.v_proj(x).view(b, t, c.num_key_value_heads, hd).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        if past_k is not None:
+            k = torch.cat([past_k, k], dim=2)
+            v = torch.cat([past_v, v], dim=2)
+        present = (k, v)
+        rep = c.num_attention_heads // c.num_key_value_heads
+        kk, vv = repeat_kv(k, rep), repeat_kv(v, rep)
+        att = (q @ kk.transpose(-1, -2)) / math.sqrt(hd) + mask
+        out = F.softmax(att, dim=-1) @ vv
+        return self.o_proj(out.transpose(1, 2).reshape(b, t, -1)), present
+
+
+class Block(nn.Module):
+    def __init__(self, c: LlamaConfig):
+        super().__init__()
+        self.input_layernorm = RMSNorm(c.hidden_size, c.rms_norm_eps)
+        self.self_attn = Attention(c)
+        self.post_attention_layernorm = RMSNorm(c.hidden_size, c.rms_norm_eps)
+        self.gate_proj = nn.Linear(c.hidden_size, c.intermediate_size, bias=False)
+        self.up_proj = nn.Linear(c.hidden_size, c.intermediate_size, bias=False)
+        self.down_proj = nn.Linear(c.intermediate_size, c.hidden_size, bias=False)
+
+    def forward(self, x, cos, sin, mask, past_k=None, past_v=None):
+        h, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past_k, past_v)
+        x = x + h
+        y = self.post_attention_layernorm(x)
+        return x + self.down_proj(F.silu(self.gate_proj(y)) * self.up_proj(y)), present
+
+
+class Llama(nn.Module):
+    def __init__(self, c: LlamaConfig):
+        super().__init__()
+        self.c = c
+        self.embed_tokens = nn.Embedding(c.vocab_size, c.hidden_size)
+        self.layers = nn.ModuleList(Block(c) for _ in range(c.num_hidden_layers))
+        self.norm = RMSNorm(c.hidden_size, c.rms_norm_eps)
+        self.lm_head = nn.Linear(c.hidden_size, c.vocab_size, bias=False)
+        self.score = nn.Linear(c.hidden_size, c.num_labels, bias=False) if c.num_labels else None
+        inv = 1.0 / (c.rope_theta ** (torch.arange(0, c.head_dim, 2).float() / c.head_dim))
+        self.register_buffer("inv_freq", inv, persistent=False)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+
+    def param_count(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, input_ids, attention_mask, position_ids, past=None):
+        """Returns (logits or PRM logits, presents). attention_mask covers past + current tokens."""
+        b, t = input_ids.shape
+        x = self.embed_tokens(input_ids)
+        freqs = position_ids.unsqueeze(-1).float() * self.inv_freq
+        emb = torch.cat([freqs, freqs], dim=-1).unsqueeze(1)
+        cos, sin = emb.cos(), emb.sin()
+        total = attention_mask.shape[1]
+        past_len = total - t
+        qi = torch.arange(t).unsqueeze(1) + past_len
+        kj = torch.arange(total).unsqueeze(0)
+        allowed = (kj <= qi).unsqueeze(0).unsqueeze(0) & (attention_mask[:, None, None, :] > 0)
+        mask = torch.zeros(allowed.shape, dtype=x.dtype).masked_fill(~allowed, -1e9)
+        presents = []
+        for i, layer in enumerate(self.layers):
+            pk, pv = (past[2 * i], past[2 * i + 1]) if past is not None else (None, None)
+            x, pr = layer(x, cos, sin, mask, pk, pv)
+            presents.extend(pr)
+        x = self.norm(x)
+        head = self.score if self.score is not None else self.lm_head
+        return head(x), presents

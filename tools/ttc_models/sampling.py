@@ -1,0 +1,44 @@
+"""Batched sampling with a KV cache (used for evaluation and for the PRM's training data)."""
+from __future__ import annotations
+
+import torch
+
+import vocab
+from model import Llama
+
+
+@torch.no_grad()
+def generate(model: Llama, prompts: list[list[int]], max_new: int = 320, temperature: float = 0.0,
+             generator: torch.Generator | None = None) -> list[list[int]]:
+    """Left-pads the prompts, decodes until end-of-sequence; returns the new tokens of each."""
+    model.eval()
+    b, t = len(prompts), max(len(p) for p in prompts)
+    ids = torch.full((b, t), vocab.PAD_ID, dtype=torch.long)
+    mask = torch.zeros((b, t), dtype=torch.long)
+    for i, p in enumerate(prompts):
+        ids[i, t - len(p):] = torch.tensor(p)
+        mask[i, t - len(p):] = 1
+    pos = (mask.cumsum(1) - 1).clamp(min=0)
+    logits, past = model(ids, mask, pos)
+    out = [[] for _ in range(b)]
+    done = torch.zeros(b, dtype=torch.bool)
+    next_pos = pos[:, -1:] + 1
+    for _ in range(max_new):
+        last = logits[:, -1, :]
+        if temperature > 0:
+            probs = torch.softmax(last / temperature, dim=-1)
+            tok = torch.multinomial(probs, 1, generator=generator).squeeze(1)
+        else:
+            tok = last.argmax(-1)
+        for i in range(b):
+            if not done[i]:
+                if tok[i].item() == vocab.EOS_ID:
+                    done[i] = True
+                else:
+                    out[i].append(tok[i].item())
+        if done.all():
+            break
+        mask = torch.cat([mask, torch.ones((b, 1), dtype=torch.long)], dim=1)
+        logits, past = model(tok.unsqueeze(1), mask, next_pos, past)
+        next_pos = next_pos + 1
+    return out
