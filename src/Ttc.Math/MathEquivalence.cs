@@ -24,6 +24,9 @@ public static partial class MathEquivalence
     /// <summary>A key such that equal keys mean equivalent answers (used to group votes cheaply).</summary>
     public static string CanonicalKey(string? answer) => AnswerNormalizer.Normalize(answer);
 
+    /// <summary><see cref="AreEquivalent"/> for answers already passed through <see cref="CanonicalKey"/> (saves normalizing again).</summary>
+    public static bool AreEquivalentKeys(string keyA, string keyB) => Equivalent(keyA ?? string.Empty, keyB ?? string.Empty, 0);
+
     private static bool Equivalent(string a, string b, int nesting)
     {
         if (a.Length == 0 || b.Length == 0)

@@ -18,7 +18,7 @@ public sealed class AnswerSelection
         _group = new int[answers.Count];
         // Exact canonical forms first (cheap), then merge distinct forms that are equivalent.
         var keyGroup = new Dictionary<string, int>(StringComparer.Ordinal);
-        var representatives = new List<string>();
+        var representatives = new List<string>(); // canonical keys, one per group
         for (int i = 0; i < answers.Count; i++)
         {
             if (answers[i] is not { } answer)
@@ -30,11 +30,11 @@ public sealed class AnswerSelection
             var key = MathEquivalence.CanonicalKey(answer);
             if (!keyGroup.TryGetValue(key, out int g))
             {
-                g = representatives.FindIndex(r => MathEquivalence.AreEquivalent(r, answer));
+                g = representatives.FindIndex(r => MathEquivalence.AreEquivalentKeys(r, key));
                 if (g < 0)
                 {
                     g = representatives.Count;
-                    representatives.Add(answer);
+                    representatives.Add(key);
                 }
 
                 keyGroup[key] = g;

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Ttc.Math;
+
+namespace Ttc.Cli.Commands;
+
+/// <summary><c>ttc bench</c>: throughput benchmarks (figures reported, never asserted).</summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var data = new Option<string?>("--data") { Description = "Folder with the shared benchmark data (default: ../shared/data beside the repository, when present)." };
+        var problems = new Option<int>("--problems") { Description = "Problems to replay.", DefaultValueFactory = _ => 500 };
+        var completions = new Option<int>("--completions") { Description = "Completions per problem.", DefaultValueFactory = _ => 256 };
+
+        var grading = new Command("grading", "Grading throughput (pairs/s) on MATH-500 solutions, or synthetic pairs when the data is absent.") { data };
+        grading.SetAction(parse => Grading(parse.GetValue(data), stdout, stderr));
+
+        var replay = new Command("replay", "Time of 'ttc replay' on problems x completions synthesized by repeating the search-and-learn result files.") { data, problems, completions };
+        replay.SetAction(parse => Replay(parse.GetValue(data), parse.GetValue(problems), parse.GetValue(completions), stdout, stderr));
+
+        return new Command("bench", "Benchmarks: grading throughput, replay time.") { grading, replay };
+    }
+
+    private static int Grading(string? dataFolder, TextWriter stdout, TextWriter stderr)
+    {
+        var pairs = new List<(string Prediction, string Gold)>();
+        var math500 = dataFolder is null ? BenchData.Find("math500.jsonl") : Path.Combine(dataFolder, "math500.jsonl");
+        if (math500 is not null && File.Exists(math500))
+        {
+            foreach (var line in File.ReadLines(math500).Where(l => l.Length > 0))
+            {
+                var o = JsonNode.Parse(line)!.AsObject();
+                pairs.Add((o["solution"]!.GetValue<string>(), o["answer"]!.GetValue<string>()));
+            }
+        }
+        else
+        {
+            stderr.WriteLine("note: MATH-500 not found; grading synthetic pairs instead");
+            var rng = new Random(1);
+            for (int i = 0; i < 500; i++)
+            {
+                int a = rng.Next(1, 999), b = rng.Next(1, 99);
+                pairs.Add(($"So the answer is $\\boxed{{\\frac{{{a}}}{{{b}}}}}$.", (a / (double)b).ToString("R")));
+            }
+        }
+
+        MathGrader.Grade(pairs[0].Prediction, pairs[0].Gold); // warm-up (regex compilation, JIT)
+        var sw = Stopwatch.StartNew();
+        int rounds = 0, graded = 0, correct = 0;
+        while (sw.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            foreach (var (p, g) in pairs)
+            {
+                correct += MathGrader.Grade(p, g).Correct ? 1 : 0;
+                graded++;
+            }
+
+            rounds++;
+        }
+
+        stdout.WriteLine($"grading: {graded} pairs in {sw.Elapsed.TotalSeconds:F2} s = {graded / sw.Elapsed.TotalSeconds:F0} pairs/s ({rounds} rounds of {pairs.Count}; {correct / rounds} correct per round)");
+        return ExitCodes.Ok;
+    }
+
+    private static int Replay(string? dataFolder, int problems, int completions, TextWriter stdout, TextWriter stderr)
+    {
+        var sal = dataFolder is null ? BenchData.Find("sal") : Path.Combine(dataFolder, "sal");
+        var sources = BenchData.LoadSalProblems(sal, stderr);
+        var file = Path.Combine(Path.GetTempPath(), $"ttc-bench-replay-{Environment.ProcessId}.jsonl");
+        try
+        {
+            long bytes = BenchData.WriteSynthesized(file, sources, problems, completions);
+            var sw = Stopwatch.StartNew();
+            int rc = ReplayCommand.Run(file, asJson: true, "last", TextWriter.Null, stderr);
+            sw.Stop();
+            long total = (long)problems * completions;
+            stdout.WriteLine($"replay: {problems} problems x {completions} completions = {total} completions ({bytes / 1e6:F1} MB) in {sw.Elapsed.TotalSeconds:F2} s = {total / sw.Elapsed.TotalSeconds:F0} completions/s on {Environment.ProcessorCount} core(s) (goal: 128k in under 10 s)");
+            return rc;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
