@@ -17,12 +17,12 @@ if [[ $stage == all || $stage == generators ]]; then
   done
 fi
 if [[ $stage == all || $stage == prm ]]; then
-  $py train_prm.py --generator "$work/small.pt" --backbone "$work/large.pt" --test "$test_set" --out "$work/prm.pt" | tee "$work/prm.log"
+  $py train_prm.py --generator "$work/small.pt" --backbone "$work/large.pt" --test "$test_set" --steps 300 --out "$work/prm.pt" | tee "$work/prm.log"
 fi
 if [[ $stage == all || $stage == export ]]; then
   for size in small large; do
     $py export_onnx.py "$work/$size.pt" --out "$root/models/generator-$size"
-    $py evaluate.py "$work/$size.pt" --test "$test_set" --pass-k 16 --limit 250 --out "$root/models/generator-$size/eval.json"
+    $py evaluate.py "$work/$size.pt" --test "$test_set" --out "$root/models/generator-$size/eval.json"
   done
   $py export_onnx.py "$work/prm.pt" --prm --out "$root/models/prm"
   $py -c "import json,torch; e=torch.load('$work/prm.pt')['extra']; print(json.dumps(e, indent=1))" > "$root/models/prm/training.json"

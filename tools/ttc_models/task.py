@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 STEP_SEPARATOR = "\n\n"
 # Level L has L operations; operand ranges grow with the level.
-OPERAND_MAX = {1: 20, 2: 30, 3: 50, 4: 75, 5: 99}
+OPERAND_MAX = {1: 9, 2: 12, 3: 15, 4: 20, 5: 25}
 MULTIPLIER_MAX = 9
-VALUE_CAP = 999
+VALUE_CAP = 200
 FINAL_TEMPLATE = "Therefore, the final answer is: $\\boxed{{{answer}}}$. I hope it is correct."
 
 STEP_RE = re.compile(r"^## Step (\d+): (-?\d+) ([+\-*]) (-?\d+) = (-?\d+)\.$")
