@@ -1,0 +1,79 @@
+using Ttc.Search;
+
+namespace Ttc.Inference.Onnx;
+
+/// <summary>
+/// Decodes a batch with a KV cache: one prefill call for all rows (reusing cached prefixes, rows
+/// left-padded), then one call per token for the whole batch; finished rows are dropped from the
+/// batch once half of it is done, and every finished row's KV is offered to the prefix cache.
+/// </summary>
+internal static class BatchDecoder
+{
+    public static void Run(DecoderModel model, List<DecodeRow> rows, PrefixCache? cache, CancellationToken cancellationToken)
+    {
+        var tokenizer = model.Folder.Tokenizer;
+        var eos = model.Folder.EosTokenIds.ToHashSet();
+        var state = KvBatch.Prefill(model, rows);
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (int b = 0; b < state.Rows.Count; b++)
+                {
+                    var row = state.Rows[b];
+                    if (!row.Done)
+                    {
+                        Advance(model, row, state.Logits(b), tokenizer, eos);
+                        if (row.Done && cache is not null)
+                        {
+                            cache.Add(state.Extract(b, row.FedTokens()));
+                        }
+                    }
+                }
+
+                if (state.Rows.All(r => r.Done))
+                {
+                    return;
+                }
+
+                if (state.Rows.Count >= 8 && state.Rows.Count(r => !r.Done) * 2 <= state.Rows.Count)
+                {
+                    state = state.Compact();
+                }
+
+                state = state.Step();
+            }
+        }
+        finally
+        {
+            state.Dispose();
+        }
+    }
+
+    private static void Advance(DecoderModel model, DecodeRow row, ReadOnlySpan<float> logits, Tokenization.HfTokenizer tokenizer, HashSet<int> eos)
+    {
+        var s = row.Request.Sampling;
+        int token = row.Sampler.Sample(logits, s.Temperature, s.TopP);
+        row.Sampled.Add(token);
+        if (eos.Contains(token))
+        {
+            row.Stop = StopReason.EndOfSequence;
+            return;
+        }
+
+        var generated = row.Sampled;
+        row.Text = tokenizer.Decode(generated, skipAdded: true);
+        var stop = row.Request.StopSequence;
+        int at = stop is null ? -1 : row.Text.IndexOf(stop, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            row.Text = row.Text[..(at + stop!.Length)];
+            row.Stop = StopReason.Separator;
+        }
+        else if (generated.Count >= s.MaxTokens || row.Fed + 1 >= model.MaxPositions)
+        {
+            row.Stop = StopReason.Length;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Ttc.Search;
+
+namespace Ttc.Inference.Onnx;
+
+/// <summary>One sequence being decoded: its prompt, what was reused from the cache, what it produced.</summary>
+internal sealed class DecodeRow(int[] prompt, StepRequest request)
+{
+    public int[] Prompt { get; } = prompt;
+
+    public StepRequest Request { get; } = request;
+
+    public TokenSampler Sampler { get; } = new(request.Sampling.Seed);
+
+    /// <summary>Prompt tokens whose KV came from the prefix cache.</summary>
+    public int Cached { get; set; }
+
+    public CachedPrefix? CacheEntry { get; set; }
+
+    /// <summary>Tokens sampled so far (end-of-sequence included).</summary>
+    public List<int> Sampled { get; } = [];
+
+    /// <summary>Tokens whose KV is in the batch (prompt and fed samples).</summary>
+    public int Fed { get; set; }
+
+    public string Text { get; set; } = string.Empty;
+
+    public StopReason? Stop { get; set; }
+
+    public bool Done => Stop is not null;
+
+    /// <summary>The tokens whose KV the batch holds for this row, in order.</summary>
+    public int[] FedTokens() => [.. Prompt, .. Sampled.Take(Fed - Prompt.Length)];
+}

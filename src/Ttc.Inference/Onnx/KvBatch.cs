@@ -1,0 +1,193 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Ttc.Inference.Onnx;
+
+/// <summary>
+/// The rows of a batch with their attention mask and KV tensors ([batch, heads, columns, headDim]
+/// per layer), either as the last run's outputs or as arrays after a compaction.
+/// </summary>
+internal sealed class KvBatch : IDisposable
+{
+    private readonly DecoderModel _m;
+    private readonly long[] _mask;
+    private readonly int _columns;
+    private readonly int _logitsSeq;
+    private readonly IDisposableReadOnlyCollection<OrtValue>? _outputs;
+    private readonly OrtValue[] _past;
+
+    private KvBatch(DecoderModel m, List<DecodeRow> rows, long[] mask, int columns, IDisposableReadOnlyCollection<OrtValue>? outputs, OrtValue[] past, int logitsSeq)
+    {
+        _m = m;
+        Rows = rows;
+        _mask = mask;
+        _columns = columns;
+        _outputs = outputs;
+        _past = past;
+        _logitsSeq = logitsSeq;
+    }
+
+    public List<DecodeRow> Rows { get; }
+
+    private int Heads => _m.KvHeads;
+
+    private int HeadDim => _m.HeadDim;
+
+    /// <summary>Runs the prompts (minus their cached prefixes) in one call.</summary>
+    public static KvBatch Prefill(DecoderModel m, List<DecodeRow> rows)
+    {
+        int b = rows.Count, h = m.KvHeads, d = m.HeadDim;
+        int p = rows.Max(r => r.Cached);
+        int n = rows.Max(r => r.Prompt.Length - r.Cached);
+        var ids = new long[b * n];
+        var pos = new long[b * n];
+        var mask = new long[b * (p + n)];
+        var past = Enumerable.Range(0, 2 * m.Layers).Select(_ => new float[b * h * p * d]).ToArray();
+        for (int i = 0; i < b; i++)
+        {
+            var r = rows[i];
+            int c = r.Cached, fresh = r.Prompt.Length - c, padPast = p - c, padNew = n - fresh;
+            for (int j = 0; j < past.Length && c > 0; j++)
+            {
+                var src = r.CacheEntry!.Kv[j];
+                int srcColumns = src.Length / (h * d);
+                for (int head = 0; head < h; head++)
+                {
+                    Array.Copy(src, head * srcColumns * d, past[j], (((i * h) + head) * p + padPast) * d, c * d);
+                }
+            }
+
+            Array.Fill(mask, 1L, (i * (p + n)) + padPast, c);
+            Array.Fill(mask, 1L, (i * (p + n)) + p + padNew, fresh);
+            for (int k = 0; k < fresh; k++)
+            {
+                ids[(i * n) + padNew + k] = r.Prompt[c + k];
+                pos[(i * n) + padNew + k] = c + k;
+            }
+
+            r.Fed = r.Prompt.Length;
+        }
+
+        var owned = past.Select(a => OrtValue.CreateTensorValueFromMemory(a, [b, h, p, d])).ToArray();
+        try
+        {
+            var outputs = Execute(m, ids, pos, mask, b, n, p + n, owned);
+            return new KvBatch(m, rows, mask, p + n, outputs, [], n);
+        }
+        finally
+        {
+            foreach (var v in owned)
+            {
+                v.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Logits of the next token of row <paramref name="b"/>.</summary>
+    public ReadOnlySpan<float> Logits(int b)
+    {
+        int v = _m.VocabSize;
+        return _outputs![0].GetTensorDataAsSpan<float>().Slice(((b * _logitsSeq) + _logitsSeq - 1) * v, v);
+    }
+
+    /// <summary>Feeds every live row its last sampled token.</summary>
+    public KvBatch Step()
+    {
+        int b = Rows.Count, t = _columns + 1;
+        var ids = new long[b];
+        var pos = new long[b];
+        var mask = new long[b * t];
+        for (int i = 0; i < b; i++)
+        {
+            Array.Copy(_mask, i * _columns, mask, i * t, _columns);
+            var r = Rows[i];
+            if (!r.Done)
+            {
+                ids[i] = r.Sampled[^1];
+                pos[i] = r.Fed++;
+                mask[(i * t) + _columns] = 1;
+            }
+        }
+
+        var outputs = Execute(_m, ids, pos, mask, b, 1, t, Kv());
+        Dispose();
+        return new KvBatch(_m, Rows, mask, t, outputs, [], 1);
+    }
+
+    /// <summary>A batch of the live rows only (copies their KV).</summary>
+    public KvBatch Compact()
+    {
+        var keep = Enumerable.Range(0, Rows.Count).Where(i => !Rows[i].Done).ToList();
+        int h = Heads, d = HeadDim, rowSize = h * _columns * d;
+        var past = Kv().Select(src =>
+        {
+            var all = src.GetTensorDataAsSpan<float>();
+            var dst = new float[keep.Count * rowSize];
+            for (int k = 0; k < keep.Count; k++)
+            {
+                all.Slice(keep[k] * rowSize, rowSize).CopyTo(dst.AsSpan(k * rowSize));
+            }
+
+            return OrtValue.CreateTensorValueFromMemory(dst, [keep.Count, h, _columns, d]);
+        }).ToArray();
+        var mask = new long[keep.Count * _columns];
+        for (int k = 0; k < keep.Count; k++)
+        {
+            Array.Copy(_mask, keep[k] * _columns, mask, k * _columns, _columns);
+        }
+
+        Dispose();
+        return new KvBatch(_m, keep.Select(i => Rows[i]).ToList(), mask, _columns, null, past, 1);
+    }
+
+    /// <summary>The KV of row <paramref name="b"/>'s real (unmasked) columns, for the prefix cache.</summary>
+    public CachedPrefix Extract(int b, int[] tokens)
+    {
+        int h = Heads, d = HeadDim;
+        var columns = Enumerable.Range(0, _columns).Where(c => _mask[(b * _columns) + c] == 1).ToArray();
+        var kv = Kv().Select(src =>
+        {
+            var all = src.GetTensorDataAsSpan<float>();
+            var dst = new float[h * columns.Length * d];
+            for (int head = 0; head < h; head++)
+            {
+                for (int k = 0; k < columns.Length; k++)
+                {
+                    all.Slice((((b * h) + head) * _columns + columns[k]) * d, d).CopyTo(dst.AsSpan(((head * columns.Length) + k) * d));
+                }
+            }
+
+            return dst;
+        }).ToArray();
+        return new CachedPrefix(tokens.Length == columns.Length ? tokens : tokens[..System.Math.Min(tokens.Length, columns.Length)], kv);
+    }
+
+    private OrtValue[] Kv() => _outputs is null ? _past : _outputs.Skip(1).ToArray();
+
+    private static IDisposableReadOnlyCollection<OrtValue> Execute(DecoderModel m, long[] ids, long[] pos, long[] mask, int b, int s, int t, OrtValue[] past)
+    {
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [b, s]);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [b, t]);
+        using var posValue = OrtValue.CreateTensorValueFromMemory(pos, [b, s]);
+        var names = new List<string> { "input_ids", "attention_mask" };
+        var values = new List<OrtValue> { idsValue, maskValue };
+        if (m.UsesPositionIds)
+        {
+            names.Add("position_ids");
+            values.Add(posValue);
+        }
+
+        names.AddRange(m.PastNames);
+        values.AddRange(past);
+        using var options = new RunOptions();
+        return m.Session.Run(options, names, values, ["logits", .. m.PresentNames]);
+    }
+
+    public void Dispose()
+    {
+        _outputs?.Dispose();
+        foreach (var v in _past)
+        {
+            v.Dispose();
+        }
+    }
+}

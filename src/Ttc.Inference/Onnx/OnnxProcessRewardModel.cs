@@ -1,0 +1,147 @@
+using Microsoft.ML.OnnxRuntime;
+using Ttc.Search;
+
+namespace Ttc.Inference.Onnx;
+
+/// <summary>A PRM on ONNX Runtime: a batch of solutions is one call; per-step scores in [0, 1].</summary>
+public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly ModelFolder _folder;
+    private readonly PrmPrompts _prompts;
+    private readonly int _maxBatch;
+
+    private OnnxProcessRewardModel(InferenceSession session, ModelFolder folder, PrmPrompts prompts, int maxBatch)
+    {
+        _session = session;
+        _folder = folder;
+        _prompts = prompts;
+        _maxBatch = maxBatch;
+    }
+
+    /// <summary>The convention in use.</summary>
+    public PrmConvention Convention => _prompts.Convention;
+
+    /// <summary>Opens a PRM folder. The convention comes from config.json's "prm" section unless given.</summary>
+    /// <exception cref="ModelLoadException">Files are missing, or the graph's outputs do not fit the convention.</exception>
+    public static OnnxProcessRewardModel Open(string folderPath, InferenceOptions options, PrmConvention? convention = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var folder = ModelFolder.Open(folderPath);
+        var session = OnnxSessionFactory.Create(folder.OnnxFile, options);
+        try
+        {
+            var prompts = PrmPrompts.Create(folder, convention);
+            if (!session.OutputMetadata.TryGetValue("logits", out var logits))
+            {
+                throw new ModelLoadException($"ONNX file '{folder.OnnxFile}' has no 'logits' output (outputs: {string.Join(", ", session.OutputMetadata.Keys)}).");
+            }
+
+            int width = logits.Dimensions[^1];
+            if (prompts.Convention == PrmConvention.StepTagTwoClass && width != 2)
+            {
+                throw new ModelLoadException($"ONNX file '{folder.OnnxFile}': the step-tag PRM convention needs a 2-class head, but logits have width {width}.");
+            }
+
+            return new OnnxProcessRewardModel(session, folder, prompts, options.EnsureValid().MaxBatchSize);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StepScores>> ScoreAsync(IReadOnlyList<ScoreRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return Task.Run<IReadOnlyList<StepScores>>(
+            () =>
+            {
+                var encoded = requests.Select(_prompts.Encode).ToList();
+                var results = new StepScores[requests.Count];
+                var order = Enumerable.Range(0, requests.Count).OrderBy(i => encoded[i].Ids.Length).ToList();
+                foreach (var chunk in order.Chunk(_maxBatch))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var scores = Score(chunk.Select(i => encoded[i]).ToList());
+                    for (int k = 0; k < chunk.Length; k++)
+                    {
+                        results[chunk[k]] = scores[k];
+                    }
+                }
+
+                return results;
+            },
+            cancellationToken);
+    }
+
+    private StepScores[] Score(List<PrmInput> batch)
+    {
+        int b = batch.Count, t = batch.Max(x => x.Ids.Length);
+        var ids = new long[b * t];
+        var mask = new long[b * t];
+        var pos = new long[b * t];
+        for (int i = 0; i < b; i++)
+        {
+            for (int k = 0; k < batch[i].Ids.Length; k++)
+            {
+                ids[(i * t) + k] = batch[i].Ids[k];
+                mask[(i * t) + k] = 1;
+                pos[(i * t) + k] = k;
+            }
+        }
+
+        var inputs = _session.InputMetadata;
+        var owned = new List<OrtValue>
+        {
+            OrtValue.CreateTensorValueFromMemory(ids, [b, t]),
+            OrtValue.CreateTensorValueFromMemory(mask, [b, t]),
+        };
+        var names = new List<string> { "input_ids", "attention_mask" };
+        if (inputs.ContainsKey("position_ids"))
+        {
+            names.Add("position_ids");
+            owned.Add(OrtValue.CreateTensorValueFromMemory(pos, [b, t]));
+        }
+
+        // A causal LM exported with a KV cache takes an empty past.
+        foreach (var (name, meta) in inputs.Where(p => p.Key.StartsWith("past_key_values.", StringComparison.Ordinal)))
+        {
+            names.Add(name);
+            owned.Add(OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, meta.Dimensions[1], 0, meta.Dimensions[3]]));
+        }
+
+        try
+        {
+            using var options = new RunOptions();
+            using var outputs = _session.Run(options, names, owned, ["logits"]);
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            int width = (int)(logits.Length / ((long)b * t));
+            var result = new StepScores[b];
+            for (int i = 0; i < b; i++)
+            {
+                var scores = new double[batch[i].Positions.Length];
+                for (int k = 0; k < scores.Length; k++)
+                {
+                    scores[k] = _prompts.StepScore(logits.Slice(((i * t) + batch[i].Positions[k]) * width, width));
+                }
+
+                result[i] = new StepScores(scores, batch[i].Ids.Length);
+            }
+
+            return result;
+        }
+        finally
+        {
+            foreach (var v in owned)
+            {
+                v.Dispose();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _session.Dispose();
+}

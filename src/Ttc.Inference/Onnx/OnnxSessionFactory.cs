@@ -1,0 +1,64 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Ttc.Inference.Onnx;
+
+/// <summary>Creates ONNX Runtime sessions with the configured execution provider and threads.</summary>
+public static class OnnxSessionFactory
+{
+    /// <summary>Opens <paramref name="onnxFile"/>.</summary>
+    /// <exception cref="ModelLoadException">The file is missing or invalid, or the execution provider is not available.</exception>
+    public static InferenceSession Create(string onnxFile, InferenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.EnsureValid();
+        if (!File.Exists(onnxFile))
+        {
+            throw new ModelLoadException($"ONNX file '{onnxFile}' does not exist.");
+        }
+
+        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        try
+        {
+            if (options.IntraOpThreads > 0)
+            {
+                so.IntraOpNumThreads = options.IntraOpThreads;
+            }
+
+            if (options.InterOpThreads > 0)
+            {
+                so.InterOpNumThreads = options.InterOpThreads;
+            }
+
+            if (options.ExecutionProvider == "cuda")
+            {
+                AppendCuda(so, options.DeviceId);
+            }
+
+            return new InferenceSession(onnxFile, so);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException($"ONNX file '{onnxFile}' could not be loaded: {ex.Message}", ex);
+        }
+        finally
+        {
+            so.Dispose();
+        }
+    }
+
+    private static void AppendCuda(SessionOptions so, int deviceId)
+    {
+        try
+        {
+            so.AppendExecutionProvider_CUDA(deviceId);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            throw new ModelLoadException(
+                "executionProvider 'cuda' is not available in this build: it references Microsoft.ML.OnnxRuntime (CPU only). "
+                + "Reference the Microsoft.ML.OnnxRuntime.Gpu package instead (with CUDA 12 and cuDNN 9 installed), or set executionProvider to 'cpu'. "
+                + $"ONNX Runtime said: {ex.Message}",
+                ex);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using Ttc.Inference.Tokenization;
+using Ttc.Search;
+
+namespace Ttc.Inference.Onnx;
+
+/// <summary>
+/// The step generator on ONNX Runtime: batched decoding with a KV cache, per-request seeds, stop at
+/// the step separator or end-of-sequence, and a bounded cache of recent prefixes so continuing a
+/// beam does not recompute its prompt.
+/// </summary>
+public sealed class OnnxStepGenerator : IStepGenerator, IDisposable
+{
+    private readonly DecoderModel _model;
+    private readonly InferenceOptions _options;
+    private readonly PrefixCache? _cache;
+    private readonly string? _systemPrompt;
+
+    /// <summary>Wraps an opened model.</summary>
+    /// <param name="model">The decoder (disposed with this generator).</param>
+    /// <param name="options">Batch size and prefix cache settings.</param>
+    /// <param name="systemPrompt">System turn for chat models; defaults to search-and-learn's prompt.</param>
+    public OnnxStepGenerator(DecoderModel model, InferenceOptions options, string? systemPrompt = ChatTemplate.ReferenceSystemPrompt)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).EnsureValid();
+        _cache = options.PrefixCacheMegabytes > 0 ? new PrefixCache(options.PrefixCacheMegabytes * 1024L * 1024L) : null;
+        _systemPrompt = systemPrompt;
+    }
+
+    /// <summary>Opens the model folder at <paramref name="folder"/>.</summary>
+    public static OnnxStepGenerator Open(string folder, InferenceOptions options) => new(DecoderModel.Open(folder, options), options);
+
+    /// <summary>The model.</summary>
+    public DecoderModel Model => _model;
+
+    /// <summary>Prompt tokens that were served from the prefix cache instead of recomputed.</summary>
+    public long CachedPromptTokens => _cache?.HitTokens ?? 0;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<GeneratedStep>> GenerateAsync(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return Task.Run<IReadOnlyList<GeneratedStep>>(() => Generate(requests, cancellationToken), cancellationToken);
+    }
+
+    private List<GeneratedStep> Generate(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken)
+    {
+        var rows = requests.Select(Row).ToList();
+        // Similar lengths share a batch, so little is padded.
+        var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Prompt.Length - rows[i].Cached).ToList();
+        foreach (var chunk in order.Chunk(_options.MaxBatchSize))
+        {
+            BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), _cache, cancellationToken);
+        }
+
+        return rows.Select(r => new GeneratedStep(r.Text, r.Stop ?? StopReason.Length, r.Prompt.Length, r.Sampled.Count)).ToList();
+    }
+
+    private DecodeRow Row(StepRequest request)
+    {
+        var text = _model.Folder.Template.Render(_systemPrompt, request.Problem, request.Prefix);
+        var prompt = _model.Folder.Tokenizer.Encode(text).ToArray();
+        if (prompt.Length >= _model.MaxPositions)
+        {
+            throw new ArgumentException($"The prompt has {prompt.Length} tokens; the model '{_model.Folder.Path}' supports {_model.MaxPositions}.", nameof(request));
+        }
+
+        var row = new DecodeRow(prompt, request);
+        if (_cache?.Find(prompt) is { } hit)
+        {
+            row.CacheEntry = hit.Entry;
+            row.Cached = hit.Length;
+        }
+
+        return row;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,90 @@
+using Ttc.Inference.Onnx;
+using Ttc.Search;
+using Ttc.TestSupport;
+
+namespace Ttc.Inference.Tests;
+
+public class OnnxStepGeneratorTests
+{
+    private static readonly InferenceOptions NoCache = new() { PrefixCacheMegabytes = 0, IntraOpThreads = 1 };
+
+    private static StepRequest Request(string problem, string prefix = "", bool toEnd = false, double temperature = 0, long seed = 1) =>
+        new(problem, prefix, toEnd ? null : "\n\n", new Sampling(temperature, 1.0, 400, seed));
+
+    [Fact]
+    public async Task GenerateAsync_Greedy_StopsAtTheSeparator()
+    {
+        using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
+        var step = Assert.Single(await gen.GenerateAsync([Request("Compute 7 + 5.")], TestContext.Current.CancellationToken));
+        Assert.Equal(StopReason.Separator, step.StopReason);
+        Assert.StartsWith("## Step 1: 7 + 5 = ", step.Text, StringComparison.Ordinal);
+        Assert.EndsWith("\n\n", step.Text, StringComparison.Ordinal);
+        Assert.Equal(step.Text.Length, step.GeneratedTokens); // one token per character
+    }
+
+    [Fact]
+    public async Task GenerateAsync_ToTheEnd_EndsWithEndOfSequenceAndABoxedAnswer()
+    {
+        using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
+        var step = Assert.Single(await gen.GenerateAsync([Request("Compute 7 + 5.", toEnd: true)], TestContext.Current.CancellationToken));
+        Assert.Equal(StopReason.EndOfSequence, step.StopReason);
+        Assert.Contains("\\boxed{", step.Text, StringComparison.Ordinal);
+        Assert.Equal(step.Text.Length + 1, step.GeneratedTokens); // the end token is counted
+    }
+
+    [Fact]
+    public async Task GenerateAsync_Batch_EqualsOneByOne()
+    {
+        using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
+        StepRequest[] requests =
+        [
+            Request("Compute 7 + 5.", toEnd: true),
+            Request("Compute (3 + 4) * 2 - 5.", "## Step 1: 3 + 4 = 7.\n\n"),
+            Request("Compute 9 * 8 - 12 + 3.", temperature: 0.8, seed: 3, toEnd: true),
+            Request("Compute 2 + 2.", temperature: 0.8, seed: 4),
+        ];
+        var batched = await gen.GenerateAsync(requests, TestContext.Current.CancellationToken);
+        for (int i = 0; i < requests.Length; i++)
+        {
+            var alone = Assert.Single(await gen.GenerateAsync([requests[i]], TestContext.Current.CancellationToken));
+            Assert.Equal(alone, batched[i]);
+        }
+    }
+
+    [Fact]
+    public async Task GenerateAsync_PrefixCache_SameTextFewerRecomputedTokens()
+    {
+        var options = new InferenceOptions { PrefixCacheMegabytes = 64, IntraOpThreads = 1 };
+        using var cached = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), options);
+        using var plain = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
+        var first = Request("Compute (3 + 4) * 2 - 5.");
+        var step1 = (await cached.GenerateAsync([first], TestContext.Current.CancellationToken))[0];
+        var next = Request("Compute (3 + 4) * 2 - 5.", step1.Text, toEnd: true);
+
+        var withCache = (await cached.GenerateAsync([next], TestContext.Current.CancellationToken))[0];
+        var without = (await plain.GenerateAsync([next], TestContext.Current.CancellationToken))[0];
+        Assert.Equal(without.Text, withCache.Text);
+        Assert.True(cached.CachedPromptTokens >= withCache.PromptTokens - 2, $"cached {cached.CachedPromptTokens} of {withCache.PromptTokens} prompt tokens");
+    }
+
+    [Fact]
+    public async Task GenerateAsync_SameSeed_SameSample_OtherSeed_Differs()
+    {
+        using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
+        var requests = Enumerable.Range(0, 8).Select(s => Request("Compute 9 * 8 - 12 + 3.", temperature: 1.0, seed: s, toEnd: true)).ToList();
+        var a = await gen.GenerateAsync(requests, TestContext.Current.CancellationToken);
+        var b = await gen.GenerateAsync(requests, TestContext.Current.CancellationToken);
+        Assert.Equal(a, b);
+        Assert.True(a.Select(x => x.Text).Distinct().Count() > 1, "eight seeds gave one text");
+    }
+
+    [Fact]
+    public async Task GenerateAsync_MaxTokens_StopsWithLength()
+    {
+        using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
+        var step = (await gen.GenerateAsync([new StepRequest("Compute 7 + 5.", string.Empty, null, new Sampling(0, 1, 5, 1))], TestContext.Current.CancellationToken))[0];
+        Assert.Equal(StopReason.Length, step.StopReason);
+        Assert.Equal(5, step.GeneratedTokens);
+        Assert.Equal("## St", step.Text);
+    }
+}
