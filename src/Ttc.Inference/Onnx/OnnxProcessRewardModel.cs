@@ -22,16 +22,16 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     /// <summary>The convention in use.</summary>
     public PrmConvention Convention => _prompts.Convention;
 
-    /// <summary>Opens a PRM folder. The convention comes from config.json's "prm" section unless given.</summary>
+    /// <summary>Opens a PRM folder. Convention and step tag come from config.json's "prm" section unless given.</summary>
     /// <exception cref="ModelLoadException">Files are missing, or the graph's outputs do not fit the convention.</exception>
-    public static OnnxProcessRewardModel Open(string folderPath, InferenceOptions options, PrmConvention? convention = null)
+    public static OnnxProcessRewardModel Open(string folderPath, InferenceOptions options, PrmConvention? convention = null, string? stepTag = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var folder = ModelFolder.Open(folderPath);
         var session = OnnxSessionFactory.Create(folder.OnnxFile, options);
         try
         {
-            var prompts = PrmPrompts.Create(folder, convention);
+            var prompts = PrmPrompts.Create(folder, convention, stepTag);
             if (!session.OutputMetadata.TryGetValue("logits", out var logits))
             {
                 throw new ModelLoadException($"ONNX file '{folder.OnnxFile}' has no 'logits' output (outputs: {string.Join(", ", session.OutputMetadata.Keys)}).");

@@ -32,7 +32,7 @@ internal sealed class PrmPrompts
 
     public PrmConvention Convention { get; }
 
-    public static PrmPrompts Create(ModelFolder folder, PrmConvention? requested)
+    public static PrmPrompts Create(ModelFolder folder, PrmConvention? requested, string? stepTag)
     {
         var section = folder.Config.TryGetProperty("prm", out var s) && s.ValueKind == JsonValueKind.Object ? s : default;
         string? Field(string name) => section.ValueKind == JsonValueKind.Object && section.TryGetProperty(name, out var v) ? v.ToString() : null;
@@ -45,7 +45,7 @@ internal sealed class PrmPrompts
             var other => throw new ModelLoadException($"'{folder.Path}/config.json': unknown prm.convention '{other}' (expected step_tag_two_class, plus_minus_turns or plus_minus_tag)."),
         };
         var tok = folder.Tokenizer;
-        var tag = Field("step_tag") ?? (convention == PrmConvention.PlusMinusTag ? "ки" : "<extra_0>");
+        var tag = stepTag ?? Field("step_tag") ?? (convention == PrmConvention.PlusMinusTag ? "ки" : "<extra_0>");
         int tagId = -1, plus = -1, minus = -1;
         if (convention != PrmConvention.PlusMinusTurns)
         {

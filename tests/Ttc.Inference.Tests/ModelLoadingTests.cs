@@ -1,0 +1,78 @@
+using Ttc.Inference.Onnx;
+using Ttc.TestSupport;
+
+namespace Ttc.Inference.Tests;
+
+public sealed class ModelLoadingTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"ttc-model-{Guid.NewGuid():N}");
+
+    public ModelLoadingTests()
+    {
+        Directory.CreateDirectory(_dir);
+        foreach (var f in Directory.GetFiles(TestModels.Shipped("generator-small")))
+        {
+            File.Copy(f, Path.Combine(_dir, Path.GetFileName(f)));
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Open_MissingFolder_NamesIt()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open("/no/such/model", new InferenceOptions()));
+        Assert.Contains("/no/such/model", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("model.onnx", "no model.onnx")]
+    [InlineData("config.json", "config.json")]
+    [InlineData("tokenizer.json", "tokenizer.json")]
+    public void Open_MissingFile_NamesIt(string file, string expected)
+    {
+        File.Delete(Path.Combine(_dir, file));
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_CorruptOnnx_NamesTheFile()
+    {
+        File.WriteAllText(Path.Combine(_dir, "model.onnx"), "not a model");
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
+        Assert.Contains("model.onnx", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_VocabularySizeMismatch_SaysSo()
+    {
+        var config = Path.Combine(_dir, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"vocab_size\": 102", "\"vocab_size\": 50", StringComparison.Ordinal));
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
+        Assert.Contains("Vocabulary size mismatch", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_NotADecoder_SaysSo()
+    {
+        File.Copy(Path.Combine(TestModels.Shipped("prm"), "model.onnx"), Path.Combine(_dir, "model.onnx"), overwrite: true);
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
+        Assert.Contains("not a decoder with a KV cache", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_Cuda_FailsWithThePackageToReference()
+    {
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions { ExecutionProvider = "cuda" }));
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_BadOptions_NameTheField()
+    {
+        var errors = new InferenceOptions { ExecutionProvider = "tpu", MaxBatchSize = 0 }.Validate();
+        Assert.Contains(errors, e => e.StartsWith("executionProvider", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("maxBatchSize", StringComparison.Ordinal));
+    }
+}
