@@ -16,6 +16,8 @@ public static class Program
         {
             GradeCommand.Create(stdin, stdout, stderr),
             ReplayCommand.Create(stdout, stderr),
+            SolveCommand.Create(stdout, stderr),
+            EvalCommand.Create(stdout, stderr),
             BenchCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ttc.Inference;
+using Ttc.Search;
+
+namespace Ttc.Cli.Commands;
+
+/// <summary><c>ttc eval</c>: accuracy and compute of strategies x budgets x generators on a dataset.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var dataset = new Option<string>("--dataset") { Description = "'synthetic' (the shipped held-out set) or a JSONL file with problem, answer, level.", DefaultValueFactory = _ => "synthetic" };
+        var limit = new Option<int>("--limit") { Description = "Problems to evaluate (from the start of the file).", DefaultValueFactory = _ => 200 };
+        var strategies = new Option<string>("--strategies") { Description = "Comma-separated strategy names.", DefaultValueFactory = _ => string.Join(",", StrategyNames.All) };
+        var ns = new Option<string>("--n") { Description = "Comma-separated budgets.", DefaultValueFactory = _ => "1,4,16" };
+        var output = new Option<string>("--out") { Description = "Folder for summary.json, results.jsonl and table.md.", Required = true };
+        var search = new SearchOptions();
+        var command = new Command("eval", "Evaluate strategies x n x generators on a dataset; writes DIR/summary.json (rows with accuracy and compute), results.jsonl and table.md.") { dataset, limit, strategies, ns, output };
+        search.AddTo(command);
+        command.SetAction((parse, ct) => RunAsync(parse, search, new EvalRequest(
+            parse.GetValue(dataset)!, parse.GetValue(limit), parse.GetValue(strategies)!, parse.GetValue(ns)!, parse.GetValue(output)!), stdout, stderr, ct));
+        return command;
+    }
+
+    private sealed record EvalRequest(string Dataset, int Limit, string Strategies, string Ns, string Out);
+
+    private static async Task<int> RunAsync(ParseResult parse, SearchOptions search, EvalRequest req, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var strategies = req.Strategies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (strategies.FirstOrDefault(s => !StrategyNames.All.Contains(s)) is { } unknown)
+        {
+            stderr.WriteLine($"error: --strategies: unknown strategy '{unknown}'; expected {string.Join(", ", StrategyNames.All)}");
+            return ExitCodes.Usage;
+        }
+
+        var budgets = new List<int>();
+        foreach (var part in req.Ns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, out int n) || n < 1)
+            {
+                stderr.WriteLine($"error: --n: '{part}' is not a positive integer");
+                return ExitCodes.Usage;
+            }
+
+            budgets.Add(n);
+        }
+
+        if (req.Limit < 1)
+        {
+            stderr.WriteLine($"error: --limit: must be at least 1 (got {req.Limit})");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            var path = req.Dataset == "synthetic" ? ModelCatalog.SyntheticTestSet() : req.Dataset;
+            if (!File.Exists(path))
+            {
+                stderr.WriteLine($"error: --dataset: file '{path}' does not exist");
+                return ExitCodes.Error;
+            }
+
+            var problems = EvalDataset.Load(path, req.Limit, stderr, out int skipped);
+            var runs = new List<(string Generator, string Strategy, int N, SearchConfig Config)>();
+            foreach (var g in parse.GetValue(search.Generator)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                foreach (var s in strategies)
+                {
+                    foreach (var n in s == StrategyNames.Greedy ? [1] : budgets)
+                    {
+                        runs.Add((g, s, n, search.Build(parse, s, n, fitBeamWidth: true)));
+                    }
+                }
+            }
+
+            Directory.CreateDirectory(req.Out);
+            var rows = await EvalRunner.RunAsync(runs, problems, ModelCatalog.Options(parse.GetValue(search.Device)!), parse.GetValue(search.Prm)!, Path.Combine(req.Out, "results.jsonl"), stderr, ct);
+            var summary = new JsonObject
+            {
+                ["dataset"] = req.Dataset,
+                ["problems"] = problems.Count,
+                ["seed"] = parse.GetValue(search.Seed),
+                ["rows"] = new JsonArray(rows.Select(r => (JsonNode)r.ToJson()).ToArray()),
+            };
+            await File.WriteAllTextAsync(Path.Combine(req.Out, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
+            var table = EvalRow.Markdown(rows);
+            await File.WriteAllTextAsync(Path.Combine(req.Out, "table.md"), table, ct);
+            stdout.Write(table);
+            return skipped > 0 ? ExitCodes.SkippedInput : ExitCodes.Ok;
+        }
+        catch (SearchConfigException ex)
+        {
+            foreach (var e in ex.Errors)
+            {
+                stderr.WriteLine($"error: --{SolveCommand.Kebab(e.Field)}: {e.Message}");
+            }
+
+            return ExitCodes.Usage;
+        }
+        catch (ModelLoadException ex)
+        {
+            stderr.WriteLine("error: " + ex.Message);
+            return ExitCodes.Error;
+        }
+    }
+}
