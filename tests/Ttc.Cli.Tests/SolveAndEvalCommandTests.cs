@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+
+namespace Ttc.Cli.Tests;
+
+public class SolveAndEvalCommandTests
+{
+    [Fact]
+    public async Task Solve_BeamSearchJson_ReportsAnswerCompletionAndCompute()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 7 + 5.", "--strategy", "beam_search", "--n", "8", "--beam-width", "2", "--json");
+        Assert.True(code == 0, stderr);
+        var o = JsonNode.Parse(stdout)!.AsObject();
+        Assert.Equal("beam_search", o["strategy"]!.GetValue<string>());
+        Assert.Contains("\\boxed{", o["completion"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(8, o["completions"]!.AsArray().Count);
+        var compute = o["compute"]!;
+        Assert.True(compute["generatedTokens"]!.GetValue<long>() > 0);
+        Assert.True(compute["prmTokens"]!.GetValue<long>() > 0);
+        Assert.True(compute["cachedPromptTokens"]!.GetValue<long>() > 0, "continuing beams should reuse cached prefixes");
+        Assert.True(o.ContainsKey("answer"));
+    }
+
+    [Fact]
+    public async Task Solve_Text_PrintsAnswerPathAndCompute()
+    {
+        var (code, stdout, _) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 3 * 4.", "--strategy", "greedy");
+        Assert.Equal(0, code);
+        Assert.StartsWith("answer: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("best path:", stdout, StringComparison.Ordinal);
+        Assert.Contains("compute: ", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--n", "6", "--n: must be a multiple of beamWidth")]
+    [InlineData("--temperature", "-1", "--temperature")]
+    [InlineData("--aggregation", "mean", "--aggregation")]
+    [InlineData("--strategy", "astar", "unknown strategy 'astar'")]
+    public async Task Solve_BadSetting_UsageErrorNamingIt(string option, string value, string expected)
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 1 + 1.", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Solve_MissingGeneratorFolder_ErrorNamesIt()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 1 + 1.", "--generator", "/no/such/model");
+        Assert.Equal(1, code);
+        Assert.Contains("/no/such/model", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eval_SmallGrid_WritesSummaryRowsAndResults()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ttc-eval-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, stderr) = await CliRunner.RunAsync(string.Empty, "eval", "--dataset", "synthetic", "--limit", "3", "--strategies", "greedy,weighted_best_of_n,dvts", "--n", "2,4", "--out", dir);
+            Assert.True(code == 0, stderr);
+            var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["rows"]!.AsArray();
+            Assert.Equal(5, rows.Count); // greedy once, the others at n = 2 and 4
+            Assert.All(rows, r =>
+            {
+                Assert.Equal("small", r!["generator"]!.GetValue<string>());
+                Assert.Equal(3, r["problems"]!.GetValue<int>());
+                Assert.InRange(r["accuracy"]!.GetValue<double>(), 0, 1);
+                Assert.True(r["compute"]!["generatedTokens"]!.GetValue<long>() > 0);
+            });
+            Assert.Equal(15, File.ReadAllLines(Path.Combine(dir, "results.jsonl")).Length);
+            Assert.Contains("| small | dvts | 4 |", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Eval_UnknownStrategy_UsageError()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "eval", "--strategies", "greedy,nope", "--out", Path.GetTempPath());
+        Assert.Equal(2, code);
+        Assert.Contains("unknown strategy 'nope'", stderr, StringComparison.Ordinal);
+    }
+}
