@@ -20,7 +20,12 @@ internal static class BenchCommand
         var replay = new Command("replay", "Time of 'ttc replay' on problems x completions synthesized by repeating the search-and-learn result files.") { data, problems, completions };
         replay.SetAction(parse => Replay(parse.GetValue(data), parse.GetValue(problems), parse.GetValue(completions), stdout, stderr));
 
-        return new Command("bench", "Benchmarks: grading throughput, replay time.") { grading, replay };
+        var generator = new Option<string>("--generator") { Description = "Generator: small, large or a folder.", DefaultValueFactory = _ => "small" };
+        var prm = new Option<string>("--prm") { Description = "PRM: prm or a folder.", DefaultValueFactory = _ => "prm" };
+        var inference = new Command("inference", "Generation tokens/s at batch 1, 16, 64 (prefill vs decode, share of CPU peak), peak memory, PRM tokens/s.") { generator, prm };
+        inference.SetAction((parse, ct) => InferenceBench.RunAsync(parse.GetValue(generator)!, parse.GetValue(prm)!, stdout, ct));
+
+        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput.") { grading, replay, inference };
     }
 
     private static int Grading(string? dataFolder, TextWriter stdout, TextWriter stderr)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ttc.Search;
 
 namespace Ttc.Inference.Onnx;
@@ -9,11 +10,13 @@ namespace Ttc.Inference.Onnx;
 /// </summary>
 internal static class BatchDecoder
 {
-    public static void Run(DecoderModel model, List<DecodeRow> rows, PrefixCache? cache, CancellationToken cancellationToken)
+    public static void Run(DecoderModel model, List<DecodeRow> rows, PrefixCache? cache, InferenceStats stats, CancellationToken cancellationToken)
     {
         var tokenizer = model.Folder.Tokenizer;
         var eos = model.Folder.EosTokenIds.ToHashSet();
+        long start = Stopwatch.GetTimestamp();
         var state = KvBatch.Prefill(model, rows);
+        stats.AddPrefill(rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
         try
         {
             while (true)
@@ -42,7 +45,10 @@ internal static class BatchDecoder
                     state = state.Compact();
                 }
 
+                int live = state.Rows.Count(r => !r.Done);
+                start = Stopwatch.GetTimestamp();
                 state = state.Step();
+                stats.AddDecode(live, Stopwatch.GetElapsedTime(start));
             }
         }
         finally
@@ -58,21 +64,33 @@ internal static class BatchDecoder
         row.Sampled.Add(token);
         if (eos.Contains(token))
         {
+            row.Text = tokenizer.Decode(row.Sampled.Take(row.Sampled.Count - 1), skipAdded: true);
             row.Stop = StopReason.EndOfSequence;
             return;
         }
 
         var generated = row.Sampled;
-        row.Text = tokenizer.Decode(generated, skipAdded: true);
         var stop = row.Request.StopSequence;
-        int at = stop is null ? -1 : row.Text.IndexOf(stop, StringComparison.Ordinal);
-        if (at >= 0)
+        if (stop is not null)
         {
-            row.Text = row.Text[..(at + stop!.Length)];
-            row.Stop = StopReason.Separator;
+            // Only the tail can hold a new occurrence: decoding it keeps each step O(1) instead of O(length).
+            int window = System.Math.Min(generated.Count, stop.Length + 4);
+            if (tokenizer.Decode(generated.Skip(generated.Count - window), skipAdded: true).Contains(stop, StringComparison.Ordinal))
+            {
+                var text = tokenizer.Decode(generated, skipAdded: true);
+                int at = text.IndexOf(stop, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    row.Text = text[..(at + stop.Length)];
+                    row.Stop = StopReason.Separator;
+                    return;
+                }
+            }
         }
-        else if (generated.Count >= s.MaxTokens || row.Fed + 1 >= model.MaxPositions)
+
+        if (generated.Count >= s.MaxTokens || row.Fed + 1 >= model.MaxPositions)
         {
+            row.Text = tokenizer.Decode(generated, skipAdded: true);
             row.Stop = StopReason.Length;
         }
     }

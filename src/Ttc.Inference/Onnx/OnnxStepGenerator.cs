@@ -33,6 +33,9 @@ public sealed class OnnxStepGenerator : IStepGenerator, IDisposable
     /// <summary>The model.</summary>
     public DecoderModel Model => _model;
 
+    /// <summary>Prefill and decode counters.</summary>
+    public InferenceStats Stats { get; } = new();
+
     /// <summary>Prompt tokens that were served from the prefix cache instead of recomputed.</summary>
     public long CachedPromptTokens => _cache?.HitTokens ?? 0;
 
@@ -50,7 +53,7 @@ public sealed class OnnxStepGenerator : IStepGenerator, IDisposable
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Prompt.Length - rows[i].Cached).ToList();
         foreach (var chunk in order.Chunk(_options.MaxBatchSize))
         {
-            BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), _cache, cancellationToken);
+            BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), _cache, Stats, cancellationToken);
         }
 
         return rows.Select(r => new GeneratedStep(r.Text, r.Stop ?? StopReason.Length, r.Prompt.Length, r.Sampled.Count)).ToList();
