@@ -5,6 +5,7 @@ using Ttc.Inference;
 using Ttc.Inference.Onnx;
 using Ttc.Math;
 using Ttc.Search;
+using Ttc.Search.Decorators;
 
 namespace Ttc.Cli.Commands;
 
@@ -22,13 +23,16 @@ internal static class EvalRunner
     {
         var rows = new List<EvalRow>();
         OnnxProcessRewardModel? prm = null;
+        CachingProcessRewardModel? scorer = null;
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
         await using var results = new StreamWriter(resultsPath);
         try
         {
             foreach (var group in runs.GroupBy(r => r.Generator))
             {
-                using var generator = ModelCatalog.OpenGenerator(group.Key, options);
+                using var onnx = ModelCatalog.OpenGenerator(group.Key, options);
+                // Strategies that draw the same samples (same seeds) share them; compute is still reported per run.
+                var generator = new CachingStepGenerator(onnx);
                 await console.Progress().AutoClear(false).StartAsync(async ctx =>
                 {
                     foreach (var run in group)
@@ -40,7 +44,7 @@ internal static class EvalRunner
                         }
 
                         var row = new EvalRow(run.Generator, run.Strategy, run.N);
-                        var context = new SearchContext(generator, prm);
+                        var context = new SearchContext(generator, prm is null ? null : scorer ??= new CachingProcessRewardModel(prm));
                         var clock = Stopwatch.StartNew();
                         foreach (var p in problems)
                         {
