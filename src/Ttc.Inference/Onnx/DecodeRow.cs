@@ -3,11 +3,11 @@ using Ttc.Search;
 namespace Ttc.Inference.Onnx;
 
 /// <summary>One sequence being decoded: its prompt, what was reused from the cache, what it produced.</summary>
-internal sealed class DecodeRow(int[] prompt, StepRequest request)
+internal sealed class DecodeRow(int[] prompt, PromptRequest request)
 {
     public int[] Prompt { get; } = prompt;
 
-    public StepRequest Request { get; } = request;
+    public PromptRequest Request { get; } = request;
 
     public TokenSampler Sampler { get; } = new(request.Sampling.Seed);
 

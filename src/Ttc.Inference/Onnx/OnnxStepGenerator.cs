@@ -4,11 +4,12 @@ using Ttc.Search;
 namespace Ttc.Inference.Onnx;
 
 /// <summary>
-/// The step generator on ONNX Runtime: batched decoding with a KV cache, per-request seeds, stop at
+/// The generator on ONNX Runtime: batched decoding with a KV cache, per-request seeds, stop at
 /// the step separator or end-of-sequence, and a bounded cache of recent prefixes so continuing a
-/// beam does not recompute its prompt.
+/// beam does not recompute its prompt. Serves raw prompts (<see cref="CompleteAsync"/>) and the
+/// search's step requests (<see cref="GenerateAsync"/>, rendered with the model's chat template).
 /// </summary>
-public sealed class OnnxStepGenerator : IStepGenerator, IDisposable
+public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IDisposable
 {
     private readonly DecoderModel _model;
     private readonly InferenceOptions _options;
@@ -40,13 +41,23 @@ public sealed class OnnxStepGenerator : IStepGenerator, IDisposable
     public long CachedPromptTokens => _cache?.HitTokens ?? 0;
 
     /// <inheritdoc />
+    public ChatTemplate Template => _model.Folder.Template;
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<GeneratedStep>> GenerateAsync(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return CompleteAsync(requests.Select(r => new PromptRequest(Template.Render(_systemPrompt, r.Problem, r.Prefix), r.StopSequence, r.Sampling)).ToList(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<GeneratedStep>> CompleteAsync(IReadOnlyList<PromptRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         return Task.Run<IReadOnlyList<GeneratedStep>>(() => Generate(requests, cancellationToken), cancellationToken);
     }
 
-    private List<GeneratedStep> Generate(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken)
+    private List<GeneratedStep> Generate(IReadOnlyList<PromptRequest> requests, CancellationToken cancellationToken)
     {
         var rows = requests.Select(Row).ToList();
         // Similar lengths share a batch, so little is padded.
@@ -59,10 +70,9 @@ public sealed class OnnxStepGenerator : IStepGenerator, IDisposable
         return rows.Select(r => new GeneratedStep(r.Text, r.Stop ?? StopReason.Length, r.Prompt.Length, r.Sampled.Count)).ToList();
     }
 
-    private DecodeRow Row(StepRequest request)
+    private DecodeRow Row(PromptRequest request)
     {
-        var text = _model.Folder.Template.Render(_systemPrompt, request.Problem, request.Prefix);
-        var prompt = _model.Folder.Tokenizer.Encode(text).ToArray();
+        var prompt = _model.Folder.Tokenizer.Encode(request.Prompt).ToArray();
         if (prompt.Length >= _model.MaxPositions)
         {
             throw new ArgumentException($"The prompt has {prompt.Length} tokens; the model '{_model.Folder.Path}' supports {_model.MaxPositions}.", nameof(request));

@@ -1,0 +1,61 @@
+namespace TtcFunctions;
+
+/// <summary>Our settings: the "ttc" section of host.json (overridable with AzureFunctionsJobHost__ttc__...).</summary>
+public sealed class HostSettings
+{
+    /// <summary>Generator model folder (relative paths are relative to host.json).</summary>
+    public string Generator { get; set; } = "models/generator-small";
+
+    /// <summary>PRM model folder.</summary>
+    public string Prm { get; set; } = "models/prm";
+
+    /// <summary>ONNX Runtime execution provider: cpu or cuda.</summary>
+    public string ExecutionProvider { get; set; } = "cpu";
+
+    /// <summary>Largest n a request may ask for.</summary>
+    public int MaxN { get; set; } = 256;
+
+    /// <summary>Longest prompt or problem accepted, in characters.</summary>
+    public int MaxPromptChars { get; set; } = 32_000;
+
+    /// <summary>How long the inference functions wait to fill a batch, in milliseconds.</summary>
+    public int BatchWindowMs { get; set; } = 5;
+
+    /// <summary>Most prompts in one inference batch.</summary>
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>Problems with the settings, each naming its field.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (ExecutionProvider is not ("cpu" or "cuda"))
+        {
+            errors.Add($"ttc:executionProvider must be 'cpu' or 'cuda' (got '{ExecutionProvider}')");
+        }
+
+        if (MaxN < 1)
+        {
+            errors.Add($"ttc:maxN must be at least 1 (got {MaxN})");
+        }
+
+        if (MaxPromptChars < 1)
+        {
+            errors.Add($"ttc:maxPromptChars must be at least 1 (got {MaxPromptChars})");
+        }
+
+        if (BatchWindowMs < 0)
+        {
+            errors.Add($"ttc:batchWindowMs must not be negative (got {BatchWindowMs})");
+        }
+
+        if (MaxBatchSize < 1)
+        {
+            errors.Add($"ttc:maxBatchSize must be at least 1 (got {MaxBatchSize})");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Resolves a model path against the folder of host.json.</summary>
+    public static string Resolve(string path, string baseFolder) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));
+}
