@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ttc.Search;
+
+namespace Ttc.Durable;
+
+/// <summary>The input of a solve instance.</summary>
+/// <param name="Problem">The problem statement.</param>
+/// <param name="Config">The search settings (strategy included).</param>
+public sealed record SolveInput(string Problem, SearchConfig Config)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>As stored in the instance table.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a stored input.</summary>
+    public static SolveInput FromJson(string json) => JsonSerializer.Deserialize<SolveInput>(json, Json) ?? throw new JsonException("empty input");
+
+    /// <summary>The output of a finished search, as the status API returns it.</summary>
+    public static JsonObject Output(SearchResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var c = result.Compute;
+        return new JsonObject
+        {
+            ["answer"] = result.Answer,
+            ["completion"] = result.Completion,
+            ["score"] = result.Score,
+            ["strategy"] = result.Strategy,
+            ["iterations"] = result.Iterations,
+            ["compute"] = new JsonObject
+            {
+                ["generatedTokens"] = c.GeneratedTokens,
+                ["promptTokens"] = c.PromptTokens,
+                ["prmTokens"] = c.PrmTokens,
+                ["generatorCalls"] = c.GeneratorCalls,
+                ["prmCalls"] = c.PrmCalls,
+                ["generationSeconds"] = System.Math.Round(c.GenerationSeconds, 3),
+                ["scoringSeconds"] = System.Math.Round(c.ScoringSeconds, 3),
+            },
+            ["completions"] = new JsonArray(result.Completions.Select(x => (JsonNode)new JsonObject
+            {
+                ["text"] = x.Text,
+                ["answer"] = x.Answer,
+                ["score"] = x.AggregatedScore,
+                ["generatedTokens"] = x.GeneratedTokens,
+            }).ToArray()),
+        };
+    }
+
+    /// <summary>Progress of a running search.</summary>
+    public static JsonObject Progress(SearchState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var scores = state.Active.Concat(state.Completed).Concat(state.Candidates)
+            .Select(b => ScoreAggregation.Aggregate(b.Scores, state.Config.Aggregation)).ToList();
+        return new JsonObject
+        {
+            ["step"] = state.Iteration,
+            ["of"] = state.Config.NumIterations,
+            ["liveBeams"] = state.Active.Count,
+            ["finished"] = state.Completed.Count,
+            ["bestScore"] = scores.Count == 0 ? null : System.Math.Round(scores.Max(), 4),
+            ["generatedTokens"] = state.Compute.GeneratedTokens,
+            ["prmTokens"] = state.Compute.PrmTokens,
+        };
+    }
+}
