@@ -1,3 +1,5 @@
+using Ttc.Durable;
+using Ttc.Search;
 using TtcFunctions.Apis;
 
 namespace TtcFunctions;
@@ -29,15 +31,48 @@ public static class HostApp
             throw new InvalidOperationException("Invalid host settings: " + string.Join("; ", errors));
         }
 
+        var roles = HostRoles.Parse(builder.Configuration["roles"]);
+        var key = builder.Configuration["TTC_FUNCTION_KEY"];
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(_ => new InferenceBackends(settings, baseFolder));
+        builder.Services.AddSingleton(roles);
         builder.Services.AddProblemDetails();
+        if (roles.Inference)
+        {
+            builder.Services.AddSingleton(_ => new InferenceBackends(settings, baseFolder));
+        }
+
+        if (roles.Api || roles.Worker)
+        {
+            var storage = builder.Configuration["AzureWebJobsStorage"];
+            if (string.IsNullOrEmpty(storage))
+            {
+                throw new InvalidOperationException("AzureWebJobsStorage is not set: give a storage connection string (UseDevelopmentStorage=true for Azurite on its default ports), or run with --roles inference.");
+            }
+
+            var durable = DurableSettings.FromConfiguration(builder.Configuration);
+            builder.Services.AddSingleton(durable);
+            builder.Services.AddSingleton(_ => new DurableClient(storage, durable));
+        }
+
+        if (roles.Worker)
+        {
+            builder.Services.AddSingleton<Func<SearchContext>>(sp => SearchContexts.Create(sp, settings, roles, key));
+            builder.Services.AddHostedService<WorkerService>();
+        }
 
         var app = builder.Build();
-        var key = builder.Configuration["TTC_FUNCTION_KEY"];
         app.UseMiddleware<FunctionKeyMiddleware>(string.IsNullOrEmpty(key) ? null : key);
-        app.MapGet("/api/health", () => Results.Ok(new { status = "ok" }));
-        app.MapInferenceApi();
+        app.MapGet("/api/health", () => Results.Ok(new { status = "ok", roles = roles.Roles }));
+        if (roles.Inference)
+        {
+            app.MapInferenceApi();
+        }
+
+        if (roles.Api)
+        {
+            app.MapSolveApi();
+        }
+
         return app;
     }
 

@@ -24,6 +24,12 @@ public sealed class HostSettings
     /// <summary>Most prompts in one inference batch.</summary>
     public int MaxBatchSize { get; set; } = 64;
 
+    /// <summary>Inference node for workers that do not run the models themselves (their roles lack "inference").</summary>
+    public string? InferenceEndpoint { get; set; }
+
+    /// <summary>Chat layout of the remote generator: llama3, qwen2 or ttc.</summary>
+    public string ChatTemplate { get; set; } = "ttc";
+
     /// <summary>Problems with the settings, each naming its field.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -20,7 +20,7 @@ public sealed class HostFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _app = HostApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--hostJson", Path.Combine(SharedData.RepoRoot, "host.json"), "--TTC_FUNCTION_KEY", Key]);
+            ["--urls", "http://127.0.0.1:0", "--hostJson", Path.Combine(SharedData.RepoRoot, "host.json"), "--TTC_FUNCTION_KEY", Key, "--roles", "inference"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

@@ -1,0 +1,32 @@
+using Ttc.Inference;
+using Ttc.Inference.OpenAi;
+using Ttc.Inference.Tokenization;
+using Ttc.Search;
+
+namespace TtcFunctions;
+
+/// <summary>What the workers' searches run against: the in-process models, or a remote inference node.</summary>
+internal static class SearchContexts
+{
+    public static Func<SearchContext> Create(IServiceProvider services, HostSettings settings, HostRoles roles, string? key)
+    {
+        if (roles.Inference)
+        {
+            var backends = services.GetRequiredService<InferenceBackends>();
+            var generator = new TemplatedStepGenerator(backends.Generator);
+            return () => new SearchContext(generator, backends.Prm);
+        }
+
+        if (string.IsNullOrEmpty(settings.InferenceEndpoint))
+        {
+            throw new InvalidOperationException("A worker without the inference role needs ttc:inferenceEndpoint (the base address of a host running --roles inference).");
+        }
+
+        var kind = Enum.TryParse<ChatTemplateKind>(settings.ChatTemplate, ignoreCase: true, out var k) ? k
+            : throw new InvalidOperationException($"ttc:chatTemplate must be llama3, qwen2 or ttc (got '{settings.ChatTemplate}')");
+        var baseUri = new Uri(settings.InferenceEndpoint.TrimEnd('/') + "/");
+        var remote = new TemplatedStepGenerator(new OpenAiCompletionModel(new Uri(baseUri, "v1"), "generator", new ChatTemplate(kind), key));
+        var prm = new HttpProcessRewardModel(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, new Uri(baseUri, "api/score"), key);
+        return () => new SearchContext(remote, prm);
+    }
+}
