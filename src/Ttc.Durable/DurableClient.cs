@@ -28,6 +28,32 @@ public sealed class DurableClient
         Instances = new InstanceStore(tables.GetTableClient(options.InstanceTable), blobs.GetBlobContainerClient(options.HubName.ToLowerInvariant() + "-payloads"));
         Checkpoints = new CheckpointStore(blobs.GetBlobContainerClient(options.CheckpointContainer));
         WorkItems = new WorkItemBroker(queues.GetQueueClient(options.WorkQueueName), queues.GetQueueClient(options.PoisonQueueName));
+        Batches = new WorkItemBroker(queues.GetQueueClient(options.BatchQueueName), queues.GetQueueClient(options.BatchQueueName + "-poison"));
+        Blobs = blobs;
+        Results = blobs.GetBlobContainerClient(options.ResultsContainer);
+    }
+
+    /// <summary>The batch run queue.</summary>
+    public WorkItemBroker Batches { get; }
+
+    /// <summary>The storage account's blobs (datasets are read from here).</summary>
+    public BlobServiceClient Blobs { get; }
+
+    /// <summary>The container batch results are written to.</summary>
+    public BlobContainerClient Results { get; }
+
+    /// <summary>Creates a Pending batch run over the JSONL blob <paramref name="dataset"/> ("container/path.jsonl") and enqueues it.</summary>
+    public async Task<string> StartBatchAsync(string dataset, SearchConfig config, int? limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.EnsureValid();
+        var id = "b" + Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow;
+        await Instances.CreateAsync(
+            new InstanceRecord { InstanceId = id, Name = "batch", Input = new BatchInput(dataset, config, limit).ToJson(), CreatedTime = now, LastUpdatedTime = now },
+            cancellationToken);
+        await Batches.EnqueueAsync(new WorkItem(id), cancellationToken: cancellationToken);
+        return id;
     }
 
     /// <summary>The settings.</summary>
@@ -48,6 +74,8 @@ public sealed class DurableClient
         await Instances.InitializeAsync(cancellationToken);
         await Checkpoints.InitializeAsync(cancellationToken);
         await WorkItems.InitializeAsync(cancellationToken);
+        await Batches.InitializeAsync(cancellationToken);
+        await Results.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
 
     /// <summary>Creates a Pending solve instance and enqueues it; returns its id.</summary>

@@ -62,6 +62,12 @@ public sealed class DurableOptions
     /// <summary>Checkpoint container name.</summary>
     public string CheckpointContainer => HubName.ToLowerInvariant() + "-checkpoints";
 
+    /// <summary>Batch run queue name.</summary>
+    public string BatchQueueName => HubName.ToLowerInvariant() + "-batches";
+
+    /// <summary>Container for batch results (results.jsonl, summary.json).</summary>
+    public string ResultsContainer => HubName.ToLowerInvariant() + "-results";
+
     /// <summary>Instance table name.</summary>
     public string InstanceTable => HubName + "Instances";
 }

@@ -12,11 +12,16 @@ namespace Ttc.Durable;
 public sealed partial class DurableWorker(
     WorkItemBroker broker,
     InstanceStore instances,
-    SolveOrchestrator orchestrator,
-    Func<SearchContext> contextFactory,
+    Func<string, CancellationToken, Task<RunOutcome>> run,
     DurableOptions options,
     ILogger<DurableWorker> logger)
 {
+    /// <summary>A worker of solve jobs: each message advances one search.</summary>
+    public DurableWorker(WorkItemBroker broker, InstanceStore instances, SolveOrchestrator orchestrator, Func<SearchContext> contextFactory, DurableOptions options, ILogger<DurableWorker> logger)
+        : this(broker, instances, (id, ct) => orchestrator.RunAsync(id, contextFactory(), ct), options, logger)
+    {
+    }
+
     /// <summary>Processes messages until cancelled, polling with backoff when the queue is empty.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -72,10 +77,16 @@ public sealed partial class DurableWorker(
         using var renewal = new LeaseRenewal(broker, lease, options.WorkItemVisibilityTimeout);
         try
         {
-            var outcome = await orchestrator.RunAsync(id, contextFactory(), cancellationToken);
+            var outcome = await run(id, cancellationToken);
             await renewal.StopAsync();
             if (outcome == RunOutcome.Done)
             {
+                await broker.CompleteAsync(lease, cancellationToken);
+            }
+            else if (outcome == RunOutcome.Later)
+            {
+                // A fresh message keeps the dequeue count for real failures, not for waiting.
+                await broker.EnqueueAsync(lease.Item, TimeSpan.FromSeconds(1), cancellationToken);
                 await broker.CompleteAsync(lease, cancellationToken);
             }
         }

@@ -12,6 +12,9 @@ public enum RunOutcome
 
     /// <summary>Another worker wrote a newer checkpoint: stop, leave the message to it.</summary>
     Superseded,
+
+    /// <summary>Not finished, nothing to do now (a batch waiting for its solves): check again shortly.</summary>
+    Later,
 }
 
 /// <summary>

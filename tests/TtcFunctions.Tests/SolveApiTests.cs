@@ -115,3 +115,58 @@ public class SolveApiTests(ServiceFixture service)
         Assert.Contains("runtimeStatus", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }
+
+[Collection(nameof(ServiceGroup))]
+public class BatchApiTests(ServiceFixture service)
+{
+    [Fact(Timeout = 300_000)]
+    public async Task Batch_FiftyProblemsTwoWorkers_SummaryWithPerLevelAccuracy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = service.Client();
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient(service.Azurite.ConnectionString);
+        var container = blobs.GetBlobContainerClient("datasets-" + service.HubName);
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        var lines = File.ReadLines(Path.Combine(Ttc.TestSupport.SharedData.RepoRoot, "models", "synthetic-test.jsonl")).Take(50);
+        await container.GetBlobClient("synthetic50.jsonl").UploadAsync(BinaryData.FromString(string.Join("\n", lines) + "\nnot json\n"), overwrite: true, ct);
+
+        var response = await client.PostAsync("/api/batches", new StringContent($$"""{"dataset": "{{container.Name}}/synthetic50.jsonl", "strategy": "best_of_n", "n": 2, "seed": 1}""", System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        JsonObject body;
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        do
+        {
+            await Task.Delay(500, ct);
+            body = (await client.GetFromJsonAsync<JsonObject>(response.Headers.Location, ct))!;
+        }
+        while (body["runtimeStatus"]!.GetValue<string>() is "Pending" or "Running" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("Completed", body["runtimeStatus"]!.GetValue<string>());
+        var output = body["output"]!;
+        Assert.Equal(50, output["problems"]!.GetValue<int>());
+        var summaryPath = output["summary"]!.GetValue<string>();
+        var summaryBlob = blobs.GetBlobContainerClient(summaryPath[..summaryPath.IndexOf('/', StringComparison.Ordinal)]).GetBlobClient(summaryPath[(summaryPath.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+        var summary = JsonNode.Parse((await summaryBlob.DownloadContentAsync(ct)).Value.Content.ToString())!;
+        Assert.Equal(50, summary["problems"]!.GetValue<int>());
+        Assert.InRange(summary["accuracy"]!.GetValue<double>(), 0, 1);
+        Assert.Equal(5, summary["accuracyPerLevel"]!.AsObject().Count);
+        Assert.Equal(0, summary["failed"]!.GetValue<int>());
+        Assert.True(summary["compute"]!["generatedTokens"]!.GetValue<long>() > 0);
+        var resultsPath = output["results"]!.GetValue<string>();
+        var results = (await blobs.GetBlobContainerClient(resultsPath[..resultsPath.IndexOf('/', StringComparison.Ordinal)]).GetBlobClient(resultsPath[(resultsPath.IndexOf('/', StringComparison.Ordinal) + 1)..]).DownloadContentAsync(ct)).Value.Content.ToString();
+        Assert.Equal(50, results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        await container.DeleteIfExistsAsync(cancellationToken: ct);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("""{"strategy": "greedy"}""", "dataset")]
+    [InlineData("""{"dataset": "nocontainer"}""", "container/name.jsonl")]
+    [InlineData("""{"dataset": "c/d.jsonl", "limit": 0}""", "limit")]
+    public async Task Batch_BadInput_400NamingTheField(string json, string expected)
+    {
+        using var client = service.Client();
+        var response = await client.PostAsync("/api/batches", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+}

@@ -16,6 +16,7 @@ internal static class SolveApi
         app.MapGet("/api/instances", ListAsync);
         app.MapPost("/api/instances/{id}/terminate", TerminateAsync);
         app.MapDelete("/api/instances/{id}", PurgeAsync);
+        app.MapPost("/api/batches", StartBatchAsync);
     }
 
     private static async Task<IResult> StartAsync(HttpRequest http, DurableClient client, HostSettings settings, CancellationToken ct)
@@ -41,6 +42,21 @@ internal static class SolveApi
             f.Fail("problem", $"must be at most {settings.MaxPromptChars} characters");
         }
 
+        var config = ReadConfig(f, settings);
+        if (f.Errors.Count > 0)
+        {
+            return Results.ValidationProblem(f.Errors, title: "Invalid solve request");
+        }
+
+        var id = await client.StartSolveAsync(problem!, config, cancellationToken: ct);
+        var urls = Urls(http, id);
+        http.HttpContext.Response.Headers.RetryAfter = "2";
+        return Results.Accepted(urls["statusQueryGetUri"]!.GetValue<string>(), urls);
+    }
+
+    /// <summary>The search settings of a request body (the core's defaults for absent fields); errors go to <paramref name="f"/>.</summary>
+    internal static SearchConfig ReadConfig(JsonFields f, HostSettings settings)
+    {
         var d = new SearchConfig();
         var aggregationText = f.String("aggregation", required: false);
         var aggregation = d.Aggregation;
@@ -70,14 +86,38 @@ internal static class SolveApi
             f.Fail(e.Field, e.Message);
         }
 
-        if (f.Errors.Count > 0)
+        return config;
+    }
+
+    private static async Task<IResult> StartBatchAsync(HttpRequest http, DurableClient client, HostSettings settings, CancellationToken ct)
+    {
+        var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
+        if (f is null)
         {
-            return Results.ValidationProblem(f.Errors, title: "Invalid solve request");
+            return error!;
         }
 
-        var id = await client.StartSolveAsync(problem!, config, cancellationToken: ct);
+        var dataset = f.String("dataset", required: true);
+        if (dataset is not null && dataset.IndexOf('/', StringComparison.Ordinal) <= 0)
+        {
+            f.Fail("dataset", "must be a blob path 'container/name.jsonl' in the service's storage account");
+        }
+
+        int? limit = f.Body.ContainsKey("limit") ? f.Number("limit", 0) : null;
+        if (limit is < 1)
+        {
+            f.Fail("limit", $"must be at least 1 (got {limit})");
+        }
+
+        var config = ReadConfig(f, settings);
+        if (f.Errors.Count > 0)
+        {
+            return Results.ValidationProblem(f.Errors, title: "Invalid batch request");
+        }
+
+        var id = await client.StartBatchAsync(dataset!, config, limit, ct);
         var urls = Urls(http, id);
-        http.HttpContext.Response.Headers.RetryAfter = "2";
+        http.HttpContext.Response.Headers.RetryAfter = "5";
         return Results.Accepted(urls["statusQueryGetUri"]!.GetValue<string>(), urls);
     }
 

@@ -1,0 +1,207 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Ttc.Math;
+
+namespace Ttc.Durable;
+
+/// <summary>
+/// A batch run: reads the dataset blob once, fans out one solve instance per problem (ids derived
+/// from the batch id, so a retried fan-out creates nothing twice), then on every visit counts the
+/// finished solves, publishes progress, and when all are done writes results.jsonl and summary.json.
+/// </summary>
+public sealed partial class BatchOrchestrator(DurableClient client, ILogger<BatchOrchestrator> logger)
+{
+    /// <summary>One visit: fan out (first time), then check progress; Later while solves are running.</summary>
+    public async Task<RunOutcome> RunAsync(string batchId, CancellationToken cancellationToken)
+    {
+        var batch = await client.Instances.GetAsync(batchId, cancellationToken);
+        if (batch is null || batch.RuntimeStatus.IsTerminal())
+        {
+            return RunOutcome.Done;
+        }
+
+        BatchInput input;
+        try
+        {
+            input = BatchInput.FromJson(batch.Input ?? string.Empty);
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckpointCorruptException($"Batch '{batchId}' has an unreadable input: {ex.Message}", ex);
+        }
+
+        var problemsBlob = client.Results.GetBlobClient($"{batchId}/problems.json");
+        List<BatchProblem> problems;
+        if (batch.RuntimeStatus == RuntimeStatus.Pending)
+        {
+            problems = await ReadDatasetAsync(input, cancellationToken);
+            await problemsBlob.UploadAsync(BinaryData.FromObjectAsJson(problems), overwrite: true, cancellationToken);
+            for (int i = 0; i < problems.Count; i++)
+            {
+                await client.StartSolveAsync(problems[i].Problem, input.Config, ChildId(batchId, i), cancellationToken);
+            }
+
+            batch.RuntimeStatus = RuntimeStatus.Running;
+            Log.FannedOut(logger, batchId, problems.Count);
+        }
+        else
+        {
+            problems = (await problemsBlob.DownloadContentAsync(cancellationToken)).Value.Content.ToObjectFromJson<List<BatchProblem>>()!;
+        }
+
+        var children = new List<InstanceRecord?>();
+        for (int i = 0; i < problems.Count; i++)
+        {
+            children.Add(await client.Instances.GetAsync(ChildId(batchId, i), cancellationToken));
+        }
+
+        int finished = children.Count(c => c is not null && c.RuntimeStatus.IsTerminal());
+        batch.CustomStatus = new JsonObject
+        {
+            ["problems"] = problems.Count,
+            ["finished"] = finished,
+            ["completed"] = children.Count(c => c?.RuntimeStatus == RuntimeStatus.Completed),
+            ["failed"] = children.Count(c => c?.RuntimeStatus == RuntimeStatus.Failed),
+            ["running"] = children.Count(c => c?.RuntimeStatus == RuntimeStatus.Running),
+        }.ToJsonString();
+        if (finished < problems.Count)
+        {
+            await client.Instances.UpdateAsync(batch, cancellationToken);
+            return RunOutcome.Later;
+        }
+
+        batch.Output = (await WriteResultsAsync(batchId, input, problems, children!, cancellationToken)).ToJsonString();
+        batch.RuntimeStatus = RuntimeStatus.Completed;
+        await client.Instances.UpdateAsync(batch, cancellationToken);
+        Log.Completed(logger, batchId, problems.Count);
+        return RunOutcome.Done;
+    }
+
+    private static string ChildId(string batchId, int index) => $"{batchId}-{index:D5}";
+
+    private async Task<List<BatchProblem>> ReadDatasetAsync(BatchInput input, CancellationToken ct)
+    {
+        int slash = input.Dataset.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            throw new CheckpointCorruptException($"Dataset '{input.Dataset}' must be a blob path 'container/name.jsonl'.");
+        }
+
+        string content;
+        try
+        {
+            content = (await client.Blobs.GetBlobContainerClient(input.Dataset[..slash]).GetBlobClient(input.Dataset[(slash + 1)..]).DownloadContentAsync(ct)).Value.Content.ToString();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new CheckpointCorruptException($"Dataset blob '{input.Dataset}' does not exist.", ex);
+        }
+
+        var problems = new List<BatchProblem>();
+        int number = 0;
+        foreach (var line in content.Split('\n'))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            try
+            {
+                var o = JsonNode.Parse(line) as JsonObject;
+                var problem = o?["problem"]?.GetValue<string>();
+                var answer = o?["answer"]?.ToString();
+                if (problem is null || answer is null)
+                {
+                    Log.SkippedLine(logger, input.Dataset, number, "needs 'problem' and 'answer'");
+                    continue;
+                }
+
+                int? level = o!["level"]?.GetValueKind() == JsonValueKind.Number ? o["level"]!.GetValue<int>() : null;
+                problems.Add(new BatchProblem(o["unique_id"]?.ToString() ?? $"line {number}", problem, answer, level));
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+            {
+                Log.SkippedLine(logger, input.Dataset, number, ex.Message);
+            }
+
+            if (problems.Count >= (input.Limit ?? int.MaxValue))
+            {
+                break;
+            }
+        }
+
+        return problems;
+    }
+
+    private async Task<JsonObject> WriteResultsAsync(string batchId, BatchInput input, List<BatchProblem> problems, List<InstanceRecord> children, CancellationToken ct)
+    {
+        var lines = new StringBuilder();
+        int correct = 0;
+        long generated = 0, prm = 0;
+        var perLevel = new SortedDictionary<int, (int Correct, int Total)>();
+        for (int i = 0; i < problems.Count; i++)
+        {
+            var p = problems[i];
+            var output = children[i].Output is { } o ? JsonNode.Parse(o) : null;
+            var answer = output?["answer"]?.GetValue<string>();
+            bool ok = children[i].RuntimeStatus == RuntimeStatus.Completed && answer is not null && MathEquivalence.AreEquivalent(answer, p.Answer);
+            correct += ok ? 1 : 0;
+            generated += output?["compute"]?["generatedTokens"]?.GetValue<long>() ?? 0;
+            prm += output?["compute"]?["prmTokens"]?.GetValue<long>() ?? 0;
+            if (p.Level is { } l)
+            {
+                var (c, t) = perLevel.GetValueOrDefault(l);
+                perLevel[l] = (c + (ok ? 1 : 0), t + 1);
+            }
+
+            lines.AppendLine(new JsonObject
+            {
+                ["unique_id"] = p.Id, ["level"] = p.Level, ["problem"] = p.Problem, ["gold"] = p.Answer, ["answer"] = answer,
+                ["correct"] = ok, ["status"] = children[i].RuntimeStatus.ToString(), ["instanceId"] = children[i].InstanceId,
+                ["generatedTokens"] = output?["compute"]?["generatedTokens"]?.GetValue<long>(),
+            }.ToJsonString());
+        }
+
+        var levels = new JsonObject();
+        foreach (var (level, (c, t)) in perLevel)
+        {
+            levels[level.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["accuracy"] = (double)c / t, ["problems"] = t };
+        }
+
+        var summary = new JsonObject
+        {
+            ["batchId"] = batchId,
+            ["dataset"] = input.Dataset,
+            ["strategy"] = input.Config.Strategy,
+            ["n"] = input.Config.N,
+            ["problems"] = problems.Count,
+            ["correct"] = correct,
+            ["accuracy"] = problems.Count == 0 ? 0 : (double)correct / problems.Count,
+            ["accuracyPerLevel"] = levels,
+            ["failed"] = children.Count(c => c.RuntimeStatus != RuntimeStatus.Completed),
+            ["compute"] = new JsonObject { ["generatedTokens"] = generated, ["prmTokens"] = prm },
+        };
+        await client.Results.GetBlobClient($"{batchId}/results.jsonl").UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, ct);
+        await client.Results.GetBlobClient($"{batchId}/summary.json").UploadAsync(BinaryData.FromString(summary.ToJsonString()), overwrite: true, ct);
+        summary["results"] = $"{client.Results.Name}/{batchId}/results.jsonl";
+        summary["summary"] = $"{client.Results.Name}/{batchId}/summary.json";
+        return summary;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Batch {BatchId}: {Count} solve jobs started")]
+        public static partial void FannedOut(ILogger logger, string batchId, int count);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Batch {BatchId}: all {Count} problems finished; results written")]
+        public static partial void Completed(ILogger logger, string batchId, int count);
+
+        [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Dataset {Dataset} line {Line} skipped: {Reason}")]
+        public static partial void SkippedLine(ILogger logger, string dataset, int line, string reason);
+    }
+}
