@@ -2,14 +2,14 @@ namespace TtcFunctions;
 
 /// <summary>
 /// Function-key auth as in Azure Functions: the key in the <c>x-functions-key</c> header or the
-/// <c>code</c> query parameter (OpenAI clients may send it as a bearer token). Without
-/// TTC_FUNCTION_KEY configured, every call is allowed (local use).
+/// <c>code</c> query parameter (OpenAI clients may send it as a bearer token). Installed only when
+/// TTC_FUNCTION_KEY is configured; without it every call is allowed (local use).
 /// </summary>
-internal sealed class FunctionKeyMiddleware(RequestDelegate next, string? key)
+internal sealed class FunctionKeyMiddleware(RequestDelegate next, string key)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (key is null || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal)
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && !context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal)
             || context.Request.Path.Equals("/api/health", StringComparison.Ordinal))
         {
             await next(context);

@@ -22,6 +22,8 @@ public static class HostApp
         }
 
         builder.Configuration.AddEnvironmentVariables(HostJsonOverridePrefix);
+        // The command line beats host.json and its environment overrides, as it does everywhere else.
+        builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
 
         var settings = builder.Configuration.GetSection("ttc").Get<HostSettings>() ?? new HostSettings();
@@ -50,6 +52,11 @@ public static class HostApp
             }
 
             var durable = DurableSettings.FromConfiguration(builder.Configuration);
+            if (durable.Validate() is { Count: > 0 } durableErrors)
+            {
+                throw new InvalidOperationException("Invalid host settings: " + string.Join("; ", durableErrors));
+            }
+
             builder.Services.AddSingleton(durable);
             builder.Services.AddSingleton(_ => new DurableClient(storage, durable));
         }
@@ -61,7 +68,10 @@ public static class HostApp
         }
 
         var app = builder.Build();
-        app.UseMiddleware<FunctionKeyMiddleware>(string.IsNullOrEmpty(key) ? null : key);
+        if (!string.IsNullOrEmpty(key))
+        {
+            app.UseMiddleware<FunctionKeyMiddleware>(key);
+        }
         app.MapGet("/api/health", () => Results.Ok(new { status = "ok", roles = roles.Roles }));
         if (roles.Inference)
         {

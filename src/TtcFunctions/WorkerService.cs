@@ -4,11 +4,13 @@ using Ttc.Search;
 namespace TtcFunctions;
 
 /// <summary>Runs maxConcurrentOrchestratorFunctions competing consumers of the work item queue, and one of the batch queue.</summary>
-internal sealed class WorkerService(DurableClient client, DurableOptions options, Func<SearchContext> contexts, ILoggerFactory loggers) : BackgroundService
+internal sealed partial class WorkerService(DurableClient client, DurableOptions options, Func<SearchContext> contexts, ILoggerFactory loggers) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await client.InitializeAsync(stoppingToken);
+        var logger = loggers.CreateLogger<WorkerService>();
+        Started(logger, options.WorkQueueName, options.MaxConcurrentOrchestrations, options.WorkItemVisibilityTimeout);
         var workers = Enumerable.Range(0, options.MaxConcurrentOrchestrations).Select(_ => new DurableWorker(
             client.WorkItems,
             client.Instances,
@@ -28,4 +30,7 @@ internal sealed class WorkerService(DurableClient client, DurableOptions options
             // Shutting down: unfinished messages reappear for another worker after their lease.
         }
     }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Workers started on {Queue}: {Count} consumers, lease {Lease}")]
+    private static partial void Started(ILogger logger, string queue, int count, TimeSpan lease);
 }
