@@ -54,56 +54,98 @@ public sealed partial class SolveOrchestrator(InstanceStore instances, Checkpoin
         var strategy = StrategyRegistry.Get(input.Config.Strategy);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var checkpoint = await checkpoints.LoadAsync(instanceId, cancellationToken);
-        try
-        {
-            checkpoint ??= await checkpoints.SaveAsync(instanceId, strategy.Start(input.Problem, input.Config), null, cancellationToken);
-        }
-        catch (CheckpointConflictException)
-        {
-            return RunOutcome.Superseded;
-        }
-
-        Log.Resuming(logger, instanceId, checkpoint.State.Iteration);
+        var state = checkpoint?.State ?? strategy.Start(input.Problem, input.Config);
+        Azure.ETag? etag = checkpoint?.ETag; // null: the first write must create the blob
+        Log.Resuming(logger, instanceId, state.Iteration);
         instance.RuntimeStatus = RuntimeStatus.Running;
-        instance.CustomStatus = SolveInput.Progress(checkpoint.State).ToJsonString();
-        await instances.UpdateAsync(instance, cancellationToken);
+        instance.CustomStatus = SolveInput.Progress(state).ToJsonString();
+        Task<bool>? reporting = MarkRunningAsync(instance, cancellationToken);
         OverheadSeconds += clock.Elapsed.TotalSeconds;
 
-        var state = checkpoint.State;
+        // Storage writes of step k overlap the computation of step k + 1. The state is serialized
+        // before the next step starts, and step k + 1 is only written once step k's write has
+        // succeeded (its ETag is the condition), so nothing is lost or applied twice.
+        Task<Checkpoint>? saving = null;
         while (!state.Finished)
         {
-            await strategy.StepAsync(state, context, cancellationToken);
-            clock.Restart();
             try
             {
-                checkpoint = await checkpoints.SaveAsync(instanceId, state, checkpoint.ETag, cancellationToken);
+                await strategy.StepAsync(state, context, cancellationToken);
             }
-            catch (CheckpointConflictException)
+            catch (Exception) when (saving is not null)
             {
-                Log.Superseded(logger, instanceId, state.Iteration);
-                return RunOutcome.Superseded;
+                // The step in flight is lost, but the one before it is kept: finish its write first.
+                await Task.WhenAny(Task.WhenAll(saving, reporting!));
+                throw;
             }
 
-            CheckpointBytesWritten += checkpoint.Bytes;
-            // A terminate request between steps is honoured before the next one starts.
-            var current = await instances.GetAsync(instanceId, cancellationToken);
-            if (current is null || current.RuntimeStatus.IsTerminal())
+            clock.Restart();
+            if (await SettleAsync(instanceId, saving, reporting, state.Iteration) is { } stop)
             {
-                return RunOutcome.Done;
+                return stop;
             }
 
-            current.CustomStatus = SolveInput.Progress(state).ToJsonString();
-            await instances.UpdateAsync(current, cancellationToken);
-            instance = current;
+            etag = saving is null ? etag : (await saving).ETag;
+            saving = checkpoints.SaveAsync(instanceId, state, etag, cancellationToken);
+            reporting = ReportAsync(instanceId, SolveInput.Progress(state).ToJsonString(), cancellationToken);
             OverheadSeconds += clock.Elapsed.TotalSeconds;
         }
 
+        clock.Restart();
+        if (await SettleAsync(instanceId, saving, reporting, state.Iteration) is { } last)
+        {
+            return last;
+        }
+
+        instance = (await instances.GetAsync(instanceId, cancellationToken))!;
+        OverheadSeconds += clock.Elapsed.TotalSeconds;
         var result = strategy.Finish(state);
         instance.RuntimeStatus = RuntimeStatus.Completed;
         instance.Output = SolveInput.Output(result).ToJsonString();
         await instances.UpdateAsync(instance, cancellationToken);
         Log.Completed(logger, instanceId, result.Answer, state.Iteration);
         return RunOutcome.Done;
+    }
+
+    /// <summary>Waits for the previous step's writes; a result means stop (superseded or terminated).</summary>
+    private async Task<RunOutcome?> SettleAsync(string instanceId, Task<Checkpoint>? saving, Task<bool>? reporting, int step)
+    {
+        if (saving is not null)
+        {
+            try
+            {
+                var written = await saving;
+                CheckpointBytesWritten += written.Bytes;
+            }
+            catch (CheckpointConflictException)
+            {
+                Log.Superseded(logger, instanceId, step - 1);
+                return RunOutcome.Superseded;
+            }
+        }
+
+        // A terminate request is honoured before the next step is written.
+        return reporting is not null && !await reporting ? RunOutcome.Done : null;
+    }
+
+    private async Task<bool> MarkRunningAsync(InstanceRecord instance, CancellationToken ct)
+    {
+        await instances.UpdateAsync(instance, ct);
+        return true;
+    }
+
+    /// <summary>Publishes progress; false when the instance is gone or was terminated.</summary>
+    private async Task<bool> ReportAsync(string instanceId, string progress, CancellationToken ct)
+    {
+        var current = await instances.GetAsync(instanceId, ct);
+        if (current is null || current.RuntimeStatus.IsTerminal())
+        {
+            return false;
+        }
+
+        current.CustomStatus = progress;
+        await instances.UpdateAsync(current, ct);
+        return true;
     }
 
     private static partial class Log

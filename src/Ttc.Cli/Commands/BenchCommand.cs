@@ -25,7 +25,13 @@ internal static class BenchCommand
         var inference = new Command("inference", "Generation tokens/s at batch 1, 16, 64 (prefill vs decode, share of CPU peak), peak memory, PRM tokens/s.") { generator, prm };
         inference.SetAction((parse, ct) => InferenceBench.RunAsync(parse.GetValue(generator)!, parse.GetValue(prm)!, stdout, ct));
 
-        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput.") { grading, replay, inference };
+        var storage = new Option<string>("--storage") { Description = "Storage connection string (UseDevelopmentStorage=true for Azurite on its default ports).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true" };
+        var benchProblems = new Option<int>("--problems") { Description = "Problems per measurement.", DefaultValueFactory = _ => 10 };
+        var benchN = new Option<int>("--n") { Description = "Beam search budget for the overhead measurement.", DefaultValueFactory = _ => 16 };
+        var durable = new Command("durable", "Orchestration overhead per search step (checkpoint + status) against Azurite, checkpoint sizes, batch throughput with 1 vs 2 workers.") { storage, benchProblems, benchN };
+        durable.SetAction((parse, ct) => DurableBench.RunAsync(parse.GetValue(storage)!, parse.GetValue(benchProblems), parse.GetValue(benchN), stdout, ct));
+
+        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, durable overhead.") { grading, replay, inference, durable };
     }
 
     private static int Grading(string? dataFolder, TextWriter stdout, TextWriter stderr)
