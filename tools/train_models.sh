@@ -22,7 +22,7 @@ fi
 if [[ $stage == all || $stage == export ]]; then
   for size in small large; do
     $py export_onnx.py "$work/$size.pt" --out "$root/models/generator-$size"
-    $py evaluate.py "$work/$size.pt" --test "$test_set" --out "$root/models/generator-$size/eval.json"
+    $py evaluate.py "$work/$size.pt" --test "$test_set" --limit 250 --out "$root/models/generator-$size/eval.json"
   done
   $py export_onnx.py "$work/prm.pt" --prm --out "$root/models/prm"
   $py -c "import json,torch; e=torch.load('$work/prm.pt')['extra']; print(json.dumps(e, indent=1))" > "$root/models/prm/training.json"

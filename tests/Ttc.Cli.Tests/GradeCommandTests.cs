@@ -4,7 +4,7 @@ namespace Ttc.Cli.Tests;
 
 public class GradeCommandTests
 {
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Grade_Stdin_AddsVerdictAndEchoesFields()
     {
         var input = """
@@ -22,7 +22,7 @@ public class GradeCommandTests
         Assert.False(lines[1]["correct"]!.GetValue<bool>());
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Grade_MalformedLines_ReportedWithLineNumberAndSkipped()
     {
         var input = "{\"prediction\": \"\\\\boxed{1}\", \"answer\": \"1\"}\nnot json\n{\"prediction\": \"x\"}\n{\"prediction\": 5, \"answer\": \"1\"}\n{\"prediction\": \"\\\\boxed{2}\", \"answer\": \"2\"}\n";
@@ -34,7 +34,7 @@ public class GradeCommandTests
         Assert.Contains("line 4: field 'prediction' must be a string", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Grade_File_ReadsTheFile()
     {
         var path = CliRunner.TempFile("{\"prediction\": \"\\\\boxed{10}\", \"answer\": \"10\"}\n");
@@ -50,7 +50,7 @@ public class GradeCommandTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Grade_MissingFile_ErrorNamesIt()
     {
         var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "grade", "/no/such/file.jsonl");
@@ -58,7 +58,7 @@ public class GradeCommandTests
         Assert.Contains("/no/such/file.jsonl", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task UnknownCommand_UsageError()
     {
         var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "frobnicate");

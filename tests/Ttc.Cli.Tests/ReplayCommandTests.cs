@@ -14,7 +14,7 @@ public class ReplayCommandTests
             ["scores"] = new JsonArray(scores.Select(s => (JsonNode)new JsonArray(s.Select(x => (JsonNode)x).ToArray())).ToArray()),
         }.ToJsonString();
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Replay_Json_PredictionsAndAccuracyPerK()
     {
         var file = CliRunner.TempFile(string.Join("\n",
@@ -46,7 +46,7 @@ public class ReplayCommandTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Replay_MalformedLine_SkippedWithNumber()
     {
         var file = CliRunner.TempFile(Problem("a", 1, "2", ["\\boxed{2}"], [[0.5]]) + "\n{\"completions\": [\"x\"], \"scores\": []}\n");
@@ -63,7 +63,7 @@ public class ReplayCommandTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Replay_BadAggregation_UsageError()
     {
         var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "replay", "x.jsonl", "--aggregation", "mean");
@@ -83,7 +83,7 @@ public class ReplayCommandTests
         "llama-3.2-3b_bon_n4_10problems.jsonl #1 pred_maj@4", "llama-3.2-1b_bon_n256_3problems.jsonl #1 pred_maj@32",
     ];
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Replay_SearchAndLearnFiles_AgreeWithStoredPredictions()
     {
         var folder = SharedData.Require("sal");

@@ -4,7 +4,7 @@ namespace Ttc.Cli.Tests;
 
 public class SolveAndEvalCommandTests
 {
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Solve_BeamSearchJson_ReportsAnswerCompletionAndCompute()
     {
         var (code, stdout, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 7 + 5.", "--strategy", "beam_search", "--n", "8", "--beam-width", "2", "--json");
@@ -20,7 +20,7 @@ public class SolveAndEvalCommandTests
         Assert.True(o.ContainsKey("answer"));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Solve_Text_PrintsAnswerPathAndCompute()
     {
         var (code, stdout, _) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 3 * 4.", "--strategy", "greedy");
@@ -30,7 +30,7 @@ public class SolveAndEvalCommandTests
         Assert.Contains("compute: ", stdout, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [InlineData("--n", "6", "--n: must be a multiple of beamWidth")]
     [InlineData("--temperature", "-1", "--temperature")]
     [InlineData("--aggregation", "mean", "--aggregation")]
@@ -42,7 +42,7 @@ public class SolveAndEvalCommandTests
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Solve_MissingGeneratorFolder_ErrorNamesIt()
     {
         var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 1 + 1.", "--generator", "/no/such/model");
@@ -50,7 +50,7 @@ public class SolveAndEvalCommandTests
         Assert.Contains("/no/such/model", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Eval_SmallGrid_WritesSummaryRowsAndResults()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"ttc-eval-{Guid.NewGuid():N}");
@@ -79,7 +79,7 @@ public class SolveAndEvalCommandTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Eval_UnknownStrategy_UsageError()
     {
         var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "eval", "--strategies", "greedy,nope", "--out", Path.GetTempPath());

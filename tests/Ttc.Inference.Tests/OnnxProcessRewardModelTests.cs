@@ -10,7 +10,7 @@ public class OnnxProcessRewardModelTests
 
     private static ScoreRequest Solution(string problem, params string[] steps) => new(problem, steps);
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task ScoreAsync_StepTagHead_OneProbabilityPerStep()
     {
         using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), Options);
@@ -21,7 +21,7 @@ public class OnnxProcessRewardModelTests
         Assert.True(result.Tokens > 80);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task ScoreAsync_Batch_EqualsOneByOne()
     {
         using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), Options);
@@ -44,7 +44,7 @@ public class OnnxProcessRewardModelTests
         }
     }
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [InlineData(PrmConvention.PlusMinusTurns)]
     [InlineData(PrmConvention.PlusMinusTag)]
     public async Task ScoreAsync_PlusMinusConventions_RunOnACausalLm(PrmConvention convention)

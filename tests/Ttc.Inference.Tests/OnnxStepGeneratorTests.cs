@@ -11,7 +11,7 @@ public class OnnxStepGeneratorTests
     private static StepRequest Request(string problem, string prefix = "", bool toEnd = false, double temperature = 0, long seed = 1) =>
         new(problem, prefix, toEnd ? null : "\n\n", new Sampling(temperature, 1.0, 400, seed));
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_Greedy_StopsAtTheSeparator()
     {
         using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
@@ -22,7 +22,7 @@ public class OnnxStepGeneratorTests
         Assert.Equal(step.Text.Length, step.GeneratedTokens); // one token per character
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_ToTheEnd_EndsWithEndOfSequenceAndABoxedAnswer()
     {
         using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
@@ -32,7 +32,7 @@ public class OnnxStepGeneratorTests
         Assert.Equal(step.Text.Length + 1, step.GeneratedTokens); // the end token is counted
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_Batch_EqualsOneByOne()
     {
         using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
@@ -51,7 +51,7 @@ public class OnnxStepGeneratorTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_PrefixCache_SameTextFewerRecomputedTokens()
     {
         var options = new InferenceOptions { PrefixCacheMegabytes = 64, IntraOpThreads = 1 };
@@ -67,7 +67,7 @@ public class OnnxStepGeneratorTests
         Assert.True(cached.CachedPromptTokens >= withCache.PromptTokens - 2, $"cached {cached.CachedPromptTokens} of {withCache.PromptTokens} prompt tokens");
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_SameSeed_SameSample_OtherSeed_Differs()
     {
         using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
@@ -78,7 +78,7 @@ public class OnnxStepGeneratorTests
         Assert.True(a.Select(x => x.Text).Distinct().Count() > 1, "eight seeds gave one text");
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_MaxTokens_StopsWithLength()
     {
         using var gen = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);

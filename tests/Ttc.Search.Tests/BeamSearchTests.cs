@@ -11,7 +11,7 @@ public class BeamSearchTests
         Strategy = StrategyNames.BeamSearch, N = n, BeamWidth = m, NumIterations = iterations, FilterDuplicates = filter,
     };
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task StepAsync_Survivors_CopiedRoundRobinBackToN()
     {
         var gen = new ScriptedGenerator((r, i) => r.StopSequence is null ? Final("\\boxed{1}") : Step($"{(Depth(r) == 0 ? "a" : "b")}{i}"));
@@ -23,7 +23,7 @@ public class BeamSearchTests
         Assert.Equal(["a1\n\n", "a3\n\n", "a1\n\n", "a3\n\n"], gen.Calls[1].Select(r => r.Prefix));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task StepAsync_FinishedBeams_LeaveTheActiveSet()
     {
         var gen = new ScriptedGenerator((r, i) => i == 0 || r.StopSequence is null ? Final($"done {i} \\boxed{{{i}}}") : Step($"s{i}"));
@@ -37,7 +37,7 @@ public class BeamSearchTests
         Assert.All(state.Active, b => Assert.False(b.Completed));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task StepAsync_EmptyStep_CompletesTheBeam()
     {
         var gen = new ScriptedGenerator((r, i) => i == 1 ? new GeneratedStep(string.Empty, StopReason.Separator, 1, 0) : Step("x" + i));
@@ -47,7 +47,7 @@ public class BeamSearchTests
         Assert.Single(state.Completed);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task StepAsync_FilterDuplicates_KeepsFirstOfEachText()
     {
         string[] texts = ["x", "x", "y", "z"];
@@ -62,7 +62,7 @@ public class BeamSearchTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task SolveAsync_LastIteration_GeneratesToTheEnd()
     {
         var gen = new ScriptedGenerator((r, i) => r.StopSequence is null ? Final("\\boxed{3}") : Step("s"));
@@ -75,7 +75,7 @@ public class BeamSearchTests
         Assert.Equal(3, result.Iterations);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Finish_FewerCompletedThanN_RepeatsThemToN()
     {
         // A generator that ignores the "to the end" request leaves beams open when iterations run out.
@@ -86,7 +86,7 @@ public class BeamSearchTests
         Assert.All(result.Completions, c => Assert.Equal("\\boxed{7}", c.Text));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Finish_SortCompleted_BestFirst()
     {
         var gen = new ScriptedGenerator((r, i) => Final($"r{i} \\boxed{{{i}}}"));
@@ -97,7 +97,7 @@ public class BeamSearchTests
         Assert.Equal(result.Completions.Select(c => c.AggregatedScore).OrderDescending(), result.Completions.Select(c => c.AggregatedScore));
     }
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [InlineData(AggregationStrategy.Last, "1")]
     [InlineData(AggregationStrategy.Min, "2")]
     public async Task Finish_ConfiguredAggregation_DecidesTheAnswer(AggregationStrategy aggregation, string expected)
@@ -112,7 +112,7 @@ public class BeamSearchTests
         Assert.Equal(expected, result.Answer);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task StepAsync_Lookahead_ScoresTheLookaheadText()
     {
         var gen = new ScriptedGenerator((r, i) => r.Sampling.Temperature == 0 ? Step("look") : Step("s" + i));
@@ -130,7 +130,7 @@ public class BeamSearchTests
         Assert.Equal(3 + 5, beam.GeneratedTokens); // "s0\n\n" + "look\n\n": lookahead tokens are counted
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task SolveAsync_TokenCounts_AreCorrect()
     {
         var gen = new ScriptedGenerator((r, i) => r.StopSequence is null ? Final("ab") : Step("xyz"));

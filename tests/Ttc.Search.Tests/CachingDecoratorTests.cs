@@ -4,7 +4,7 @@ namespace Ttc.Search.Tests;
 
 public class CachingDecoratorTests
 {
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_RepeatedRequests_ServedFromMemoryWithTheirTokenCounts()
     {
         var inner = new ScriptedGenerator((r, i) => ScriptedGenerator.Final($"seed {r.Sampling.Seed}"));
@@ -21,7 +21,7 @@ public class CachingDecoratorTests
         Assert.Equal(majority.Completions.Take(4).Sum(c => c.GeneratedTokens), firstFour.Compute.GeneratedTokens);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task ScoreAsync_RepeatedSolutions_ScoredOnce()
     {
         var inner = new ScriptedPrm(r => r.Steps.Select(_ => 0.5).ToList());

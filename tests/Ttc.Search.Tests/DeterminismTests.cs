@@ -8,7 +8,7 @@ public class DeterminismTests
 
     public static TheoryData<string> AllStrategies => [.. StrategyNames.All];
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [MemberData(nameof(AllStrategies))]
     public async Task SolveAsync_SameSeed_SameResult(string strategy)
     {
@@ -20,7 +20,7 @@ public class DeterminismTests
         Assert.Equal(a.Compute.GeneratedTokens, b.Compute.GeneratedTokens);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task SolveAsync_OtherSeed_OtherSamples()
     {
         var config = new SearchConfig { Strategy = StrategyNames.Majority, N = 16 };
@@ -29,7 +29,7 @@ public class DeterminismTests
         Assert.NotEqual(a.Completions.Select(c => c.Text), b.Completions.Select(c => c.Text));
     }
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [MemberData(nameof(AllStrategies))]
     public async Task ContinueAsync_StateRestoredFromJsonAfterEveryStep_EqualsUninterruptedRun(string strategy)
     {

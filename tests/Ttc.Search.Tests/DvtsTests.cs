@@ -9,7 +9,7 @@ public class DvtsTests
         Strategy = StrategyNames.Dvts, N = n, BeamWidth = m, NumIterations = iterations,
     };
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task StepAsync_EachSubtree_AppendsItsBestCandidate()
     {
         var gen = new ScriptedGenerator((r, i) => Step("c" + i));
@@ -24,7 +24,7 @@ public class DvtsTests
         Assert.Equal([0, 1], state.Active.Select(b => b.Subtree));
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task SolveAsync_SubtreesEnd_OnBoxedOrEndOfSequence_OutputsMPerSubtree()
     {
         var gen = new ScriptedGenerator((r, i) => r.Prefix.Length == 0
@@ -40,7 +40,7 @@ public class DvtsTests
         Assert.Equal(0.9, result.Score);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task SolveAsync_TokenCounts_AreReportedNotMinusOne()
     {
         var gen = new ScriptedGenerator((r, i) => r.StopSequence is null ? Final("abc") : Step("xy"));
@@ -51,7 +51,7 @@ public class DvtsTests
         Assert.Equal(2, result.Compute.PrmCalls);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task StepAsync_MinAggregation_ChoosesByWeakestStep()
     {
         // Candidate 0's last step is best, but its lookahead-free path has a weak step under min.

@@ -12,7 +12,7 @@ public class SamplingStrategyTests
         return SearchRunner.SolveAsync("p", config, new SearchContext(gen, prm), cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Greedy_AnyN_OneSampleAtTemperatureZero()
     {
         StepRequest? seen = null;
@@ -25,7 +25,7 @@ public class SamplingStrategyTests
         Assert.Equal(0, result.Compute.PrmCalls);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Majority_EquivalentAnswers_VoteTogether()
     {
         var result = await Run(StrategyNames.Majority, ["\\boxed{3}", "\\boxed{1/2}", "\\boxed{0.5}", "\\boxed{3}", "\\boxed{\\frac12}"]);
@@ -33,21 +33,21 @@ public class SamplingStrategyTests
         Assert.Equal("\\boxed{1/2}", result.Completion);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Majority_Tie_FirstSeenWins()
     {
         var result = await Run(StrategyNames.Majority, ["\\boxed{4}", "\\boxed{9}", "\\boxed{9}", "\\boxed{4}"]);
         Assert.Equal("4", result.Answer);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Majority_NoAnswers_IgnoredInTheVote()
     {
         var result = await Run(StrategyNames.Majority, ["no idea", "none", "\\boxed{2}"]);
         Assert.Equal("2", result.Answer);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task BestOfN_HighestAggregatedScore_Wins()
     {
         var result = await Run(StrategyNames.BestOfN, ["\\boxed{A}", "\\boxed{A }", "\\boxed{B}"], [0.4, 0.4, 0.7]);
@@ -57,7 +57,7 @@ public class SamplingStrategyTests
         Assert.Equal(3, result.Compute.ScoredSequences);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task WeightedBestOfN_SummedScores_BeatTheSingleBest()
     {
         var result = await Run(StrategyNames.WeightedBestOfN, ["\\boxed{A}", "\\boxed{ A}", "\\boxed{B}"], [0.4, 0.45, 0.7]);
@@ -65,14 +65,14 @@ public class SamplingStrategyTests
         Assert.Equal("\\boxed{ A}", result.Completion); // the group's best-scored completion
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task BestOfN_WithoutPrm_FailsClearly()
     {
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Run(StrategyNames.BestOfN, ["\\boxed{1}"]));
         Assert.Contains("process reward model", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Sampling_EveryRequest_HasItsOwnSeed()
     {
         var gen = new ScriptedGenerator((r, i) => Final("x"));

@@ -12,7 +12,7 @@ public class HostSettingsTests
 {
     private static readonly string HostJson = Path.Combine(SharedData.RepoRoot, "host.json");
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Build_HostJson_FunctionsKeyNamesAreRead()
     {
         await using var app = HostApp.Build(["--hostJson", HostJson, "--roles", "api", "--AzureWebJobsStorage", "UseDevelopmentStorage=true"]);
@@ -23,7 +23,7 @@ public class HostSettingsTests
         Assert.Equal(256, app.Services.GetRequiredService<HostSettings>().MaxN);
     }
 
-    [Fact]
+    [Fact(Timeout = 120_000)]
     public async Task Build_AzureFunctionsJobHostVariable_OverridesHostJson_CommandLineWinsOverBoth()
     {
         Environment.SetEnvironmentVariable("AzureFunctionsJobHost__extensions__queues__maxDequeueCount", "3");
