@@ -26,4 +26,5 @@ if [[ $stage == all || $stage == export ]]; then
   done
   $py export_onnx.py "$work/prm.pt" --prm --out "$root/models/prm"
   $py -c "import json,torch; e=torch.load('$work/prm.pt')['extra']; print(json.dumps(e, indent=1))" > "$root/models/prm/training.json"
+  $py model_card.py "$root/models"
 fi

@@ -1,5 +1,8 @@
 using Ttc.Inference;
 using Ttc.Inference.Onnx;
+using Ttc.Inference.OpenAi;
+using Ttc.Inference.Tokenization;
+using Ttc.Search;
 
 namespace Ttc.Cli;
 
@@ -53,9 +56,42 @@ internal static class ModelCatalog
     /// <summary>Default inference settings for the CLI: all cores, cache on.</summary>
     public static InferenceOptions Options(string provider) => new() { ExecutionProvider = provider };
 
-    /// <summary>Opens a generator by name or path.</summary>
-    public static OnnxStepGenerator OpenGenerator(string nameOrPath, InferenceOptions options) => OnnxStepGenerator.Open(GeneratorFolder(nameOrPath), options);
+    /// <summary>
+    /// Opens a generator: a shipped name, a model folder, or the base address of an OpenAI-compatible
+    /// server (http://host:port/v1: vLLM, llama.cpp server, our host) whose chat layout is given by
+    /// TTC_CHAT_TEMPLATE (llama3, qwen2 or ttc; default ttc) and key by OPENAI_API_KEY.
+    /// </summary>
+    public static GeneratorHandle OpenGenerator(string nameOrPath, InferenceOptions options)
+    {
+        if (nameOrPath.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || nameOrPath.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            var templateName = Environment.GetEnvironmentVariable("TTC_CHAT_TEMPLATE") ?? "ttc";
+            var kind = Enum.TryParse<ChatTemplateKind>(templateName, ignoreCase: true, out var k) ? k
+                : throw new ModelLoadException($"TTC_CHAT_TEMPLATE must be llama3, qwen2 or ttc (got '{templateName}').");
+            var remote = new OpenAiCompletionModel(new Uri(nameOrPath), Environment.GetEnvironmentVariable("TTC_MODEL_NAME") ?? "generator", new ChatTemplate(kind), Environment.GetEnvironmentVariable("OPENAI_API_KEY"));
+            return new GeneratorHandle(new TemplatedStepGenerator(remote), null);
+        }
+
+        var onnx = OnnxStepGenerator.Open(GeneratorFolder(nameOrPath), options);
+        return new GeneratorHandle(onnx, onnx);
+    }
 
     /// <summary>Opens a PRM by name or path.</summary>
     public static OnnxProcessRewardModel OpenPrm(string nameOrPath, InferenceOptions options) => OnnxProcessRewardModel.Open(PrmFolder(nameOrPath), options);
+}
+
+/// <summary>An opened generator and, for the ONNX backend, its prefix cache counter.</summary>
+internal sealed class GeneratorHandle(IStepGenerator generator, OnnxStepGenerator? onnx) : IDisposable
+{
+    /// <summary>The generator.</summary>
+    public IStepGenerator Generator { get; } = generator;
+
+    /// <summary>The ONNX generator behind it, if local.</summary>
+    public OnnxStepGenerator? Onnx { get; } = onnx;
+
+    /// <summary>Prompt tokens reused from the prefix cache (0 for remote servers).</summary>
+    public long CachedPromptTokens => Onnx?.CachedPromptTokens ?? 0;
+
+    /// <inheritdoc />
+    public void Dispose() => Onnx?.Dispose();
 }

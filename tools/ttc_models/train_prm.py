@@ -109,7 +109,7 @@ def main():
         accs = [prm_loss(model, held[i:i + 50])[1] for i in range(0, len(held), 50)]
     held_acc = sum(accs) / len(accs)
     print(f"held-out step accuracy {held_acc:.3f}", flush=True)
-    common.save(model, a.out, {"trained_solutions": len(train), "held_out_step_accuracy": held_acc,
+    common.save(model, a.out, {"parameters": model.param_count(), "trained_solutions": len(train), "held_out_step_accuracy": held_acc,
                                "share_of_correct_steps": pos_share})
 
 

@@ -14,7 +14,7 @@ internal static class DurableBench
         var options = new InferenceOptions();
         using var generator = ModelCatalog.OpenGenerator("small", options);
         using var prm = ModelCatalog.OpenPrm("prm", options);
-        var context = new SearchContext(generator, prm);
+        var context = new SearchContext(generator.Generator, prm);
         var dataset = EvalDataset.Load(ModelCatalog.SyntheticTestSet(), problems, TextWriter.Null, out _);
 
         // 1. Overhead of checkpoint + status per step, beside the step's own compute.

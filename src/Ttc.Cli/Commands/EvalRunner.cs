@@ -30,9 +30,9 @@ internal static class EvalRunner
         {
             foreach (var group in runs.GroupBy(r => r.Generator))
             {
-                using var onnx = ModelCatalog.OpenGenerator(group.Key, options);
+                using var handle = ModelCatalog.OpenGenerator(group.Key, options);
                 // Strategies that draw the same samples (same seeds) share them; compute is still reported per run.
-                var generator = new CachingStepGenerator(onnx);
+                var generator = new CachingStepGenerator(handle.Generator);
                 await console.Progress().AutoClear(false).StartAsync(async ctx =>
                 {
                     foreach (var run in group)

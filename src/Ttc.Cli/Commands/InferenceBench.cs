@@ -16,7 +16,8 @@ internal static class InferenceBench
         double? batch1 = null;
         foreach (int batch in new[] { 1, 16, 64 })
         {
-            using var gen = ModelCatalog.OpenGenerator(generatorName, options);
+            using var handle = ModelCatalog.OpenGenerator(generatorName, options);
+            var gen = handle.Onnx ?? throw new ModelLoadException("bench inference measures the ONNX backend: give a model name or folder, not a URL");
             var requests = Enumerable.Range(0, batch)
                 .Select(i => new StepRequest($"Compute {i % 9 + 1} * 7 + {i % 5 + 2} - 3.", string.Empty, null, new Sampling(0.8, 1.0, 400, i)))
                 .ToList();

@@ -50,7 +50,7 @@ internal static class SolveCommand
             var options = ModelCatalog.Options(parse.GetValue(search.Device)!);
             using var generator = ModelCatalog.OpenGenerator(parse.GetValue(search.Generator)!, options);
             using var prm = StrategyNames.UsesPrm(strategy) ? ModelCatalog.OpenPrm(parse.GetValue(search.Prm)!, options) : null;
-            var result = await SearchRunner.SolveAsync(problem, config, new Search.SearchContext(generator, prm), (state, _) =>
+            var result = await SearchRunner.SolveAsync(problem, config, new Search.SearchContext(generator.Generator, prm), (state, _) =>
             {
                 if (!json)
                 {
