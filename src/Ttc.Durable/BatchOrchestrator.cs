@@ -23,15 +23,7 @@ public sealed partial class BatchOrchestrator(DurableClient client, ILogger<Batc
             return RunOutcome.Done;
         }
 
-        BatchInput input;
-        try
-        {
-            input = BatchInput.FromJson(batch.Input ?? string.Empty);
-        }
-        catch (JsonException ex)
-        {
-            throw new CheckpointCorruptException($"Batch '{batchId}' has an unreadable input: {ex.Message}", ex);
-        }
+        var input = SolveInput.Read(batch, BatchInput.FromJson);
 
         var problemsBlob = client.Results.GetBlobClient($"{batchId}/problems.json");
         List<BatchProblem> problems;

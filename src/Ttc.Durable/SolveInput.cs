@@ -17,6 +17,19 @@ public sealed record SolveInput(string Problem, SearchConfig Config)
     /// <summary>Reads a stored input.</summary>
     public static SolveInput FromJson(string json) => JsonSerializer.Deserialize<SolveInput>(json, Json) ?? throw new JsonException("empty input");
 
+    /// <summary>Parses an instance's stored input; an unreadable one is reported like a corrupt checkpoint (fail, never retry).</summary>
+    internal static T Read<T>(InstanceRecord instance, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(instance.Input ?? string.Empty);
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckpointCorruptException($"Instance '{instance.InstanceId}' has an unreadable input: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The output of a finished search, as the status API returns it.</summary>
     public static JsonObject Output(SearchResult result)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Ttc.Search;
 
@@ -41,15 +40,7 @@ public sealed partial class SolveOrchestrator(InstanceStore instances, Checkpoin
             return RunOutcome.Done;
         }
 
-        SolveInput input;
-        try
-        {
-            input = SolveInput.FromJson(instance.Input ?? string.Empty);
-        }
-        catch (JsonException ex)
-        {
-            throw new CheckpointCorruptException($"Instance '{instanceId}' has an unreadable input: {ex.Message}", ex);
-        }
+        var input = SolveInput.Read(instance, SolveInput.FromJson);
 
         var strategy = StrategyRegistry.Get(input.Config.Strategy);
         var clock = System.Diagnostics.Stopwatch.StartNew();

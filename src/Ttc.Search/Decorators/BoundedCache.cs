@@ -10,21 +10,48 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity)
 
     public long Hits { get; private set; }
 
-    public bool TryGet(TKey key, out TValue value)
+    /// <summary>
+    /// The values for <paramref name="requests"/>: remembered ones from memory, the rest from one call of
+    /// <paramref name="compute"/> with the requests still missing (in order), remembered afterwards.
+    /// </summary>
+    public async Task<IReadOnlyList<TValue>> GetOrComputeAsync<TRequest>(
+        IReadOnlyList<TRequest> requests,
+        Func<TRequest, TKey> key,
+        Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TValue>>> compute)
     {
+        var keys = requests.Select(key).ToList();
+        var results = new TValue[requests.Count];
+        var missing = new List<int>();
         lock (_gate)
         {
-            if (_map.TryGetValue(key, out value!))
+            for (int i = 0; i < keys.Count; i++)
             {
-                Hits++;
-                return true;
+                if (_map.TryGetValue(keys[i], out var hit))
+                {
+                    results[i] = hit;
+                    Hits++;
+                }
+                else
+                {
+                    missing.Add(i);
+                }
             }
-
-            return false;
         }
+
+        if (missing.Count > 0)
+        {
+            var fresh = await compute(missing.Select(i => requests[i]).ToList());
+            for (int k = 0; k < missing.Count; k++)
+            {
+                results[missing[k]] = fresh[k];
+                Add(keys[missing[k]], fresh[k]);
+            }
+        }
+
+        return results;
     }
 
-    public void Add(TKey key, TValue value)
+    private void Add(TKey key, TValue value)
     {
         lock (_gate)
         {

@@ -9,34 +9,9 @@ public sealed class CachingProcessRewardModel(IProcessRewardModel inner, int cap
     public long Hits => _cache.Hits;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<StepScores>> ScoreAsync(IReadOnlyList<ScoreRequest> requests, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StepScores>> ScoreAsync(IReadOnlyList<ScoreRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var keys = requests.Select(r => r.Problem + "\u0000" + string.Join("\u0001", r.Steps)).ToList();
-        var results = new StepScores?[requests.Count];
-        var missing = new List<int>();
-        for (int i = 0; i < requests.Count; i++)
-        {
-            if (_cache.TryGet(keys[i], out var hit))
-            {
-                results[i] = hit;
-            }
-            else
-            {
-                missing.Add(i);
-            }
-        }
-
-        if (missing.Count > 0)
-        {
-            var fresh = await inner.ScoreAsync(missing.Select(i => requests[i]).ToList(), cancellationToken);
-            for (int k = 0; k < missing.Count; k++)
-            {
-                results[missing[k]] = fresh[k];
-                _cache.Add(keys[missing[k]], fresh[k]);
-            }
-        }
-
-        return results!;
+        return _cache.GetOrComputeAsync(requests, r => r.Problem + "\u0000" + string.Join("\u0001", r.Steps), missing => inner.ScoreAsync(missing, cancellationToken));
     }
 }

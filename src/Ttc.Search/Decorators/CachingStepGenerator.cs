@@ -14,33 +14,9 @@ public sealed class CachingStepGenerator(IStepGenerator inner, int capacity = 10
     public long Hits => _cache.Hits;
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<GeneratedStep>> GenerateAsync(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<GeneratedStep>> GenerateAsync(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var results = new GeneratedStep?[requests.Count];
-        var missing = new List<int>();
-        for (int i = 0; i < requests.Count; i++)
-        {
-            if (_cache.TryGet(requests[i], out var hit))
-            {
-                results[i] = hit;
-            }
-            else
-            {
-                missing.Add(i);
-            }
-        }
-
-        if (missing.Count > 0)
-        {
-            var fresh = await inner.GenerateAsync(missing.Select(i => requests[i]).ToList(), cancellationToken);
-            for (int k = 0; k < missing.Count; k++)
-            {
-                results[missing[k]] = fresh[k];
-                _cache.Add(requests[missing[k]], fresh[k]);
-            }
-        }
-
-        return results!;
+        return _cache.GetOrComputeAsync(requests, r => r, missing => inner.GenerateAsync(missing, cancellationToken));
     }
 }
