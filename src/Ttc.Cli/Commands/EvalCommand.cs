@@ -64,29 +64,37 @@ internal static class EvalCommand
 
             var problems = EvalDataset.Load(path, req.Limit, stderr, out int skipped);
             var runs = new List<(string Generator, string Strategy, int N, SearchConfig Config)>();
+            // Budget-major order: every strategy at a small n is measured before any at a large n.
             foreach (var g in parse.GetValue(search.Generator)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                foreach (var s in strategies)
+                foreach (var n in budgets.Order())
                 {
-                    foreach (var n in s == StrategyNames.Greedy ? [1] : budgets)
+                    foreach (var s in strategies.Where(s => s != StrategyNames.Greedy || n == budgets.Min()))
                     {
-                        runs.Add((g, s, n, search.Build(parse, s, n, fitBeamWidth: true)));
+                        int budget = s == StrategyNames.Greedy ? 1 : n;
+                        runs.Add((g, s, budget, search.Build(parse, s, budget, fitBeamWidth: true)));
                     }
                 }
             }
 
             Directory.CreateDirectory(req.Out);
-            var rows = await EvalRunner.RunAsync(runs, problems, ModelCatalog.Options(parse.GetValue(search.Device)!), parse.GetValue(search.Prm)!, Path.Combine(req.Out, "results.jsonl"), stderr, ct);
-            var summary = new JsonObject
+            // The summary is rewritten after every row, so a long run that is stopped keeps what it measured.
+            async Task WriteSummaryAsync(IReadOnlyList<EvalRow> done)
             {
-                ["dataset"] = req.Dataset,
-                ["problems"] = problems.Count,
-                ["seed"] = parse.GetValue(search.Seed),
-                ["rows"] = new JsonArray(rows.Select(r => (JsonNode)r.ToJson()).ToArray()),
-            };
-            await File.WriteAllTextAsync(Path.Combine(req.Out, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
+                var summary = new JsonObject
+                {
+                    ["dataset"] = req.Dataset,
+                    ["problems"] = problems.Count,
+                    ["seed"] = parse.GetValue(search.Seed),
+                    ["complete"] = done.Count == runs.Count,
+                    ["rows"] = new JsonArray(done.Select(r => (JsonNode)r.ToJson()).ToArray()),
+                };
+                await File.WriteAllTextAsync(Path.Combine(req.Out, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
+                await File.WriteAllTextAsync(Path.Combine(req.Out, "table.md"), EvalRow.Markdown(done), ct);
+            }
+
+            var rows = await EvalRunner.RunAsync(runs, problems, ModelCatalog.Options(parse.GetValue(search.Device)!), parse.GetValue(search.Prm)!, Path.Combine(req.Out, "results.jsonl"), stderr, WriteSummaryAsync, ct);
             var table = EvalRow.Markdown(rows);
-            await File.WriteAllTextAsync(Path.Combine(req.Out, "table.md"), table, ct);
             stdout.Write(table);
             return skipped > 0 ? ExitCodes.SkippedInput : ExitCodes.Ok;
         }

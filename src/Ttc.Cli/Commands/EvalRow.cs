@@ -71,7 +71,10 @@ internal sealed class EvalRow(string generator, string strategy, int n)
         sb.Append("|---|---|---:|---:|");
         levels.ForEach(_ => sb.Append("---:|"));
         sb.AppendLine("---:|---:|---:|");
-        foreach (var r in rows)
+        var ordered = rows.OrderBy(r => r.Generator, StringComparer.Ordinal)
+            .ThenBy(r => StrategyNames.All.ToList().IndexOf(r.Strategy))
+            .ThenBy(r => r.N);
+        foreach (var r in ordered)
         {
             sb.Append(CultureInfo.InvariantCulture, $"| {r.Generator} | {r.Strategy} | {r.N} | {r.Accuracy:P1} |");
             foreach (var l in levels)

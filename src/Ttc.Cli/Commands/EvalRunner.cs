@@ -19,6 +19,7 @@ internal static class EvalRunner
         string prmName,
         string resultsPath,
         TextWriter stderr,
+        Func<IReadOnlyList<EvalRow>, Task> rowDone,
         CancellationToken ct)
     {
         var rows = new List<EvalRow>();
@@ -64,6 +65,7 @@ internal static class EvalRunner
                         row.Seconds = clock.Elapsed.TotalSeconds;
                         task.Description = $"{run.Generator} {run.Strategy} n={run.N}: {row.Accuracy:P1}";
                         rows.Add(row);
+                        await rowDone(rows);
                     }
                 });
             }
