@@ -17,7 +17,7 @@ if [[ $stage == all || $stage == generators ]]; then
   done
 fi
 if [[ $stage == all || $stage == prm ]]; then
-  $py train_prm.py --generator "$work/small.pt" --backbone "$work/large.pt" --test "$test_set" --steps 300 --out "$work/prm.pt" | tee "$work/prm.log"
+  $py train_prm.py --generator "$work/small.pt" --backbone "$work/large.pt" --test "$test_set" --steps 200 --out "$work/prm.pt" | tee "$work/prm.log"
 fi
 if [[ $stage == all || $stage == export ]]; then
   for size in small large; do

@@ -67,7 +67,7 @@ def main():
     ap.add_argument("--generator", type=Path, required=True, help="checkpoint that writes the samples (small)")
     ap.add_argument("--backbone", type=Path, required=True, help="checkpoint the PRM starts from")
     ap.add_argument("--test", type=Path, required=True)
-    ap.add_argument("--problems", type=int, default=2400)
+    ap.add_argument("--problems", type=int, default=1600)
     ap.add_argument("--per-problem", type=int, default=4)
     ap.add_argument("--steps", type=int, default=400)
     ap.add_argument("--batch", type=int, default=32)
