@@ -15,11 +15,20 @@ public sealed class DurableOptions
     /// <summary>How long a worker holds a job before another may take it (extensions.durableTask.storageProvider.workItemQueueVisibilityTimeout).</summary>
     public TimeSpan WorkItemVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Delay before a failed message may be retried (extensions.queues.visibilityTimeout).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Consumers of the batch run queue (extensions.queues.batchSize).</summary>
+    public int BatchConsumers { get; set; } = 1;
+
     /// <summary>Longest wait between empty polls (extensions.queues.maxPollingInterval).</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Jobs one worker process runs at once (extensions.durableTask.maxConcurrentOrchestratorFunctions).</summary>
     public int MaxConcurrentOrchestrations { get; set; } = 4;
+
+    /// <summary>Inference calls one worker process has in flight at once (extensions.durableTask.maxConcurrentActivityFunctions).</summary>
+    public int MaxConcurrentActivities { get; set; } = 64;
 
     /// <summary>Problems with the settings, each naming its host.json key.</summary>
     public IReadOnlyList<string> Validate()
@@ -40,9 +49,24 @@ public sealed class DurableOptions
             errors.Add($"extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout must be at least 1 second (got {WorkItemVisibilityTimeout})");
         }
 
+        if (RetryDelay < TimeSpan.Zero)
+        {
+            errors.Add($"extensions:queues:visibilityTimeout must not be negative (got {RetryDelay})");
+        }
+
+        if (BatchConsumers < 1)
+        {
+            errors.Add($"extensions:queues:batchSize must be at least 1 (got {BatchConsumers})");
+        }
+
         if (MaxPollingInterval <= TimeSpan.Zero)
         {
             errors.Add($"extensions:queues:maxPollingInterval must be positive (got {MaxPollingInterval})");
+        }
+
+        if (MaxConcurrentActivities < 1)
+        {
+            errors.Add($"extensions:durableTask:maxConcurrentActivityFunctions must be at least 1 (got {MaxConcurrentActivities})");
         }
 
         if (MaxConcurrentOrchestrations < 1)

@@ -113,8 +113,8 @@ public sealed partial class DurableWorker(
             }
             else
             {
-                // Back off, then let any worker try again from the last checkpoint.
-                await broker.RenewAsync(lease, TimeSpan.FromSeconds(System.Math.Min(30, lease.DequeueCount)), cancellationToken);
+                // Wait out the retry delay, then let any worker try again from the last checkpoint.
+                await broker.RenewAsync(lease, options.RetryDelay, cancellationToken);
             }
         }
 

@@ -13,6 +13,9 @@ internal static class DurableSettings
         options.HubName = durable["hubName"] ?? options.HubName;
         options.MaxDequeueCount = queues.GetValue("maxDequeueCount", options.MaxDequeueCount);
         options.MaxPollingInterval = queues.GetValue("maxPollingInterval", options.MaxPollingInterval);
+        options.RetryDelay = queues.GetValue("visibilityTimeout", options.RetryDelay);
+        options.BatchConsumers = queues.GetValue("batchSize", options.BatchConsumers);
+        options.MaxConcurrentActivities = durable.GetValue("maxConcurrentActivityFunctions", options.MaxConcurrentActivities);
         options.MaxConcurrentOrchestrations = durable.GetValue("maxConcurrentOrchestratorFunctions", options.MaxConcurrentOrchestrations);
         options.WorkItemVisibilityTimeout = durable.GetValue("storageProvider:workItemQueueVisibilityTimeout", options.WorkItemVisibilityTimeout);
         return options;

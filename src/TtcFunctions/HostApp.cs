@@ -63,7 +63,7 @@ public static class HostApp
 
         if (roles.Worker)
         {
-            builder.Services.AddSingleton<Func<SearchContext>>(sp => SearchContexts.Create(sp, settings, roles, key));
+            builder.Services.AddSingleton<Func<SearchContext>>(sp => SearchContexts.Create(sp, settings, roles, key, sp.GetRequiredService<DurableOptions>().MaxConcurrentActivities));
             builder.Services.AddHostedService<WorkerService>();
         }
 

@@ -8,7 +8,7 @@ namespace TtcFunctions;
 /// <summary>What the workers' searches run against: the in-process models, or a remote inference node.</summary>
 internal static class SearchContexts
 {
-    public static Func<SearchContext> Create(IServiceProvider services, HostSettings settings, HostRoles roles, string? key)
+    public static Func<SearchContext> Create(IServiceProvider services, HostSettings settings, HostRoles roles, string? key, int maxConcurrentActivities)
     {
         if (roles.Inference)
         {
@@ -25,7 +25,7 @@ internal static class SearchContexts
         var kind = Enum.TryParse<ChatTemplateKind>(settings.ChatTemplate, ignoreCase: true, out var k) ? k
             : throw new InvalidOperationException($"ttc:chatTemplate must be llama3, qwen2 or ttc (got '{settings.ChatTemplate}')");
         var baseUri = new Uri(settings.InferenceEndpoint.TrimEnd('/') + "/");
-        var remote = new TemplatedStepGenerator(new OpenAiCompletionModel(new Uri(baseUri, "v1"), "generator", new ChatTemplate(kind), key));
+        var remote = new TemplatedStepGenerator(new OpenAiCompletionModel(new Uri(baseUri, "v1"), "generator", new ChatTemplate(kind), key, maxConcurrentActivities));
         var prm = new HttpProcessRewardModel(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, new Uri(baseUri, "api/score"), key);
         return () => new SearchContext(remote, prm);
     }

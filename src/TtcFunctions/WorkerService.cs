@@ -3,7 +3,7 @@ using Ttc.Search;
 
 namespace TtcFunctions;
 
-/// <summary>Runs maxConcurrentOrchestratorFunctions competing consumers of the work item queue, and one of the batch queue.</summary>
+/// <summary>Runs maxConcurrentOrchestratorFunctions competing consumers of the work item queue, and batchSize of the batch queue.</summary>
 internal sealed partial class WorkerService(DurableClient client, DurableOptions options, Func<SearchContext> contexts, ILoggerFactory loggers) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,9 +18,10 @@ internal sealed partial class WorkerService(DurableClient client, DurableOptions
             contexts,
             options,
             loggers.CreateLogger<DurableWorker>()).RunAsync(stoppingToken)).ToList();
-        // One consumer of batch runs: visiting a batch is cheap; its solves run on the workers above.
+        // Batch runs are light (they fan out and count); their solves run on the workers above.
         var batches = new BatchOrchestrator(client, loggers.CreateLogger<BatchOrchestrator>());
-        workers.Add(new DurableWorker(client.Batches, client.Instances, batches.RunAsync, options, loggers.CreateLogger<DurableWorker>()).RunAsync(stoppingToken));
+        workers.AddRange(Enumerable.Range(0, options.BatchConsumers).Select(_ =>
+            new DurableWorker(client.Batches, client.Instances, batches.RunAsync, options, loggers.CreateLogger<DurableWorker>()).RunAsync(stoppingToken)));
         try
         {
             await Task.WhenAll(workers);

@@ -24,6 +24,7 @@ public abstract class DurableTestBase(AzuriteFixture azurite) : IAsyncLifetime
         MaxDequeueCount = 3,
         WorkItemVisibilityTimeout = TimeSpan.FromSeconds(3),
         MaxPollingInterval = TimeSpan.FromMilliseconds(200),
+        RetryDelay = TimeSpan.FromMilliseconds(500),
     };
 
     protected DurableClient Client { get; private set; } = null!;

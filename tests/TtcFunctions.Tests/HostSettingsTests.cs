@@ -20,6 +20,8 @@ public class HostSettingsTests
         Assert.Equal(5, options.MaxDequeueCount);
         Assert.Equal("ttc", options.HubName);
         Assert.Equal(TimeSpan.FromMinutes(5), options.WorkItemVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.RetryDelay);
+        Assert.Equal(1, options.BatchConsumers);
         Assert.Equal(256, app.Services.GetRequiredService<HostSettings>().MaxN);
     }
 
