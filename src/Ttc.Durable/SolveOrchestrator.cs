@@ -66,7 +66,7 @@ public sealed partial class SolveOrchestrator(InstanceStore instances, Checkpoin
             catch (Exception) when (saving is not null)
             {
                 // The step in flight is lost, but the one before it is kept: finish its write first.
-                await Task.WhenAny(Task.WhenAll(saving, reporting!));
+                await Task.WhenAny(Task.WhenAll(saving, reporting ?? Task.FromResult(true)));
                 throw;
             }
 
@@ -78,22 +78,25 @@ public sealed partial class SolveOrchestrator(InstanceStore instances, Checkpoin
 
             etag = saving is null ? etag : (await saving).ETag;
             saving = checkpoints.SaveAsync(instanceId, state, etag, cancellationToken);
-            reporting = ReportAsync(instanceId, SolveInput.Progress(state).ToJsonString(), cancellationToken);
+            reporting = state.Finished ? null : ReportAsync(instanceId, SolveInput.Progress(state).ToJsonString(), cancellationToken);
             OverheadSeconds += clock.Elapsed.TotalSeconds;
         }
 
+        // The last checkpoint and the Completed status are written together (one round trip of latency).
         clock.Restart();
-        if (await SettleAsync(instanceId, saving, reporting, state.Iteration) is { } last)
+        var result = strategy.Finish(state);
+        instance.RuntimeStatus = RuntimeStatus.Completed;
+        instance.CustomStatus = SolveInput.Progress(state).ToJsonString();
+        instance.Output = SolveInput.Output(result).ToJsonString();
+        var completing = instances.UpdateAsync(instance, cancellationToken);
+        if (await SettleAsync(instanceId, saving, null, state.Iteration) is { } last)
         {
+            await completing;
             return last;
         }
 
-        instance = (await instances.GetAsync(instanceId, cancellationToken))!;
+        await completing;
         OverheadSeconds += clock.Elapsed.TotalSeconds;
-        var result = strategy.Finish(state);
-        instance.RuntimeStatus = RuntimeStatus.Completed;
-        instance.Output = SolveInput.Output(result).ToJsonString();
-        await instances.UpdateAsync(instance, cancellationToken);
         Log.Completed(logger, instanceId, result.Answer, state.Iteration);
         return RunOutcome.Done;
     }
