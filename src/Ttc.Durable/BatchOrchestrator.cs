@@ -45,9 +45,20 @@ public sealed partial class BatchOrchestrator(DurableClient client, ILogger<Batc
         }
 
         var children = new List<InstanceRecord?>();
+        var stale = DateTimeOffset.UtcNow - client.Options.WorkItemVisibilityTimeout;
         for (int i = 0; i < problems.Count; i++)
         {
-            children.Add(await client.Instances.GetAsync(ChildId(batchId, i), cancellationToken));
+            var child = await client.Instances.GetAsync(ChildId(batchId, i), cancellationToken);
+            if (child is { RuntimeStatus: RuntimeStatus.Pending } && child.LastUpdatedTime < stale)
+            {
+                // A fan-out that died between creating a solve and enqueuing it left it waiting: enqueue
+                // it again (a duplicate message is harmless, the checkpoint's ETag keeps steps single).
+                await client.WorkItems.EnqueueAsync(new WorkItem(child.InstanceId), cancellationToken: cancellationToken);
+                child.LastUpdatedTime = DateTimeOffset.UtcNow;
+                await client.Instances.UpdateAsync(child, cancellationToken);
+            }
+
+            children.Add(child);
         }
 
         int finished = children.Count(c => c is not null && c.RuntimeStatus.IsTerminal());
