@@ -32,6 +32,18 @@ internal sealed class SearchOptions
 
     public Option<string> Device { get; } = new("--execution-provider") { Description = "ONNX Runtime execution provider: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
 
+    /// <summary>Prints each invalid setting as the option that carries it ("--beam-width: ..."); returns the usage exit code.</summary>
+    public static int Report(SearchConfigException ex, TextWriter stderr)
+    {
+        foreach (var e in ex.Errors)
+        {
+            var option = string.Concat(e.Field.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
+            stderr.WriteLine($"error: --{option}: {e.Message}");
+        }
+
+        return ExitCodes.Usage;
+    }
+
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { BeamWidth, NumIterations, Lookahead, Temperature, TopP, MaxTokens, Aggregation, FilterDuplicates, SortCompleted, Seed, Generator, Prm, Device })

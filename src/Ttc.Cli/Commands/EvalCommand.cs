@@ -100,12 +100,7 @@ internal static class EvalCommand
         }
         catch (SearchConfigException ex)
         {
-            foreach (var e in ex.Errors)
-            {
-                stderr.WriteLine($"error: --{SolveCommand.Kebab(e.Field)}: {e.Message}");
-            }
-
-            return ExitCodes.Usage;
+            return SearchOptions.Report(ex, stderr);
         }
         catch (ModelLoadException ex)
         {

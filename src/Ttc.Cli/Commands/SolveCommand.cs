@@ -37,12 +37,7 @@ internal static class SolveCommand
         }
         catch (SearchConfigException ex)
         {
-            foreach (var e in ex.Errors)
-            {
-                stderr.WriteLine($"error: --{Kebab(e.Field)}: {e.Message}");
-            }
-
-            return ExitCodes.Usage;
+            return SearchOptions.Report(ex, stderr);
         }
 
         try
@@ -76,8 +71,6 @@ internal static class SolveCommand
             return ExitCodes.Error;
         }
     }
-
-    internal static string Kebab(string field) => string.Concat(field.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
 
     internal static JsonObject ComputeJson(ComputeUsage c, long cachedPromptTokens) => new()
     {
