@@ -120,8 +120,12 @@ class Llama(nn.Module):
     def param_count(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, input_ids, attention_mask, position_ids, past=None):
-        """Returns (logits or PRM logits, presents). attention_mask covers past + current tokens."""
+    def forward(self, input_ids, attention_mask, position_ids, past=None, hidden=False):
+        """Returns (logits or PRM logits, presents). attention_mask covers past + current tokens.
+
+        With hidden=True it returns the final normalized hidden states instead of the head's output
+        (training a PRM with an LM loss beside its head needs both heads on the same states).
+        """
         b, t = input_ids.shape
         x = self.embed_tokens(input_ids)
         freqs = position_ids.unsqueeze(-1).float() * self.inv_freq
@@ -139,5 +143,7 @@ class Llama(nn.Module):
             x, pr = layer(x, cos, sin, mask, pk, pv)
             presents.extend(pr)
         x = self.norm(x)
+        if hidden:
+            return x, presents
         head = self.score if self.score is not None else self.lm_head
         return head(x), presents

@@ -10,7 +10,11 @@ from model import Llama
 @torch.no_grad()
 def generate(model: Llama, prompts: list[list[int]], max_new: int = 320, temperature: float = 0.0,
              generator: torch.Generator | None = None) -> list[list[int]]:
-    """Left-pads the prompts, decodes until end-of-sequence; returns the new tokens of each."""
+    """Left-pads the prompts, decodes until end-of-sequence; returns the new tokens of each.
+
+    Finished rows leave the batch (with their cache), so a batch of mixed lengths costs about
+    what its rows need, not what its longest row needs.
+    """
     model.eval()
     b, t = len(prompts), max(len(p) for p in prompts)
     ids = torch.full((b, t), vocab.PAD_ID, dtype=torch.long)
@@ -20,25 +24,29 @@ def generate(model: Llama, prompts: list[list[int]], max_new: int = 320, tempera
         mask[i, t - len(p):] = 1
     pos = (mask.cumsum(1) - 1).clamp(min=0)
     logits, past = model(ids, mask, pos)
-    out = [[] for _ in range(b)]
-    done = torch.zeros(b, dtype=torch.bool)
+    out = torch.full((b, max_new), vocab.EOS_ID, dtype=torch.long)
+    rows = torch.arange(b)  # original index of each live row
     next_pos = pos[:, -1:] + 1
-    for _ in range(max_new):
+    for step in range(max_new):
         last = logits[:, -1, :]
         if temperature > 0:
             probs = torch.softmax(last / temperature, dim=-1)
             tok = torch.multinomial(probs, 1, generator=generator).squeeze(1)
         else:
             tok = last.argmax(-1)
-        for i in range(b):
-            if not done[i]:
-                if tok[i].item() == vocab.EOS_ID:
-                    done[i] = True
-                else:
-                    out[i].append(tok[i].item())
-        if done.all():
+        out[rows, step] = tok
+        live = tok != vocab.EOS_ID
+        if not live.any():
             break
-        mask = torch.cat([mask, torch.ones((b, 1), dtype=torch.long)], dim=1)
+        if not live.all():
+            keep = live.nonzero().squeeze(1)
+            rows, tok, mask, next_pos = rows[keep], tok[keep], mask[keep], next_pos[keep]
+            past = [p[keep] for p in past]
+        mask = torch.cat([mask, torch.ones((len(rows), 1), dtype=torch.long)], dim=1)
         logits, past = model(tok.unsqueeze(1), mask, next_pos, past)
         next_pos = next_pos + 1
-    return out
+    result = []
+    for row in out.tolist():
+        end = row.index(vocab.EOS_ID) if vocab.EOS_ID in row else len(row)
+        result.append(row[:end])
+    return result

@@ -122,3 +122,52 @@ def dataset(seed: int, count: int, levels=(1, 2, 3, 4, 5), exclude: set[str] | N
         seen.add(p.text)
         out.append(p)
     return out
+
+
+def _near(rng: random.Random, c: int) -> int:
+    """A plausible wrong result: off by a little, by ten, or with a digit changed."""
+    kind = rng.random()
+    if kind < 0.4:
+        w = c + rng.choice([-3, -2, -1, 1, 2, 3])
+    elif kind < 0.6:
+        w = c + rng.choice([-20, -10, 10, 20])
+    else:
+        digits = list(str(abs(c)))
+        i = rng.randrange(len(digits))
+        digits[i] = str(rng.choice([d for d in range(10) if str(d) != digits[i]]))
+        w = int("".join(digits)) * (1 if c >= 0 else -1)
+    return w if w != c else c + 1
+
+
+def corrupted_steps(p: Problem, rng: random.Random) -> list[str]:
+    """A solution with one error, written the way a weak generator goes wrong.
+
+    The error is a wrong result, a mis-copied operand or operator, or a boxed answer that is not the
+    last result; later steps build on the wrong value with correct arithmetic, so only the checker's
+    rule "no step after an error is correct" tells them apart from a right solution.
+    """
+    n = len(p.ops)
+    where = rng.randrange(n + 1)
+    steps, v = [], p.start
+    for i, (op, b) in enumerate(p.ops):
+        a = v
+        if i == where:
+            kind = rng.random()
+            if kind < 0.7:
+                c = _near(rng, apply(a, op, b))
+            elif kind < 0.85:
+                a = _near(rng, a)
+                c = apply(a, op, b)
+            elif kind < 0.95:
+                b = _near(rng, b)
+                c = apply(a, op, b)
+            else:
+                op = rng.choice([o for o in "+-*" if o != op])
+                c = apply(a, op, b)
+        else:
+            c = apply(a, op, b)
+        steps.append(f"## Step {i + 1}: {a} {op} {b} = {c}.")
+        v = c
+    answer = _near(rng, v) if where == n else v
+    steps.append(FINAL_TEMPLATE.format(answer=answer))
+    return steps

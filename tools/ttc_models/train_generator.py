@@ -55,18 +55,25 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--test", type=Path, required=True, help="held-out JSONL whose problems are never trained on")
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--init", type=Path, help="checkpoint whose weights start a new schedule (a second training phase)")
+    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     common.seed_all(args.seed)
     exclude = {__import__("json").loads(l)["problem"] for l in args.test.read_text().splitlines() if l.strip()}
     model = Llama(common.config_for(args.size))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01, betas=(0.9, 0.98))
-    start = 0
+    start, before = 0, 0
+    if args.init and not args.out.exists():
+        init, extra = common.load(args.init)
+        model.load_state_dict(init.state_dict())
+        before = extra.get("trained_sequences", 0)
     if args.out.exists():  # resume
         ck = torch.load(args.out)
         model.load_state_dict(ck["state"])
         opt.load_state_dict(ck["extra"]["opt"])
         start = ck["extra"]["step"]
+        before = ck["extra"].get("sequences_before", 0)
     rng = random.Random(args.seed * 1000 + start)  # resumed runs continue with fresh data
     gen = batches(rng, exclude, args.batch)
     print(f"{args.size}: {model.param_count()} parameters, steps {start}..{args.steps}", flush=True)
@@ -85,7 +92,8 @@ def main() -> None:
             print(f"step {step + 1} loss {loss.item():.4f} tok/s {tokens / (time.time() - t0):.0f}", flush=True)
         if (step + 1) % 100 == 0 or step + 1 == args.steps:
             common.save(model, args.out, {"opt": opt.state_dict(), "step": step + 1,
-                                          "trained_sequences": (step + 1) * args.batch})
+                                          "trained_sequences": before + (step + 1) * args.batch,
+                                          "sequences_before": before})
 
 
 if __name__ == "__main__":

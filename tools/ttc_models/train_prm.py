@@ -1,12 +1,16 @@
 """Train the PRM: a 2-class head read at the step-tag positions (the Qwen2.5-Math-PRM convention).
 
-The data is sampled from the small generator on training problems and labelled by the checker;
-the backbone starts from a trained generator so the head learns on top of its arithmetic.
+Three kinds of labelled solutions feed it: samples from the small generator on training problems
+(the errors search actually meets), gold solutions, and gold solutions with one error put in
+(`task.corrupted_steps`), which are free to make and cover arithmetic facts the samples miss.
+The backbone starts from a trained generator so the head learns on top of its arithmetic.
+Seeded and resumable: the sample pool and a checkpoint are written beside --out.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import time
 from pathlib import Path
@@ -28,38 +32,142 @@ def prm_ids(problem: str, steps: list[str]) -> list[int]:
     return ids
 
 
-def sample_data(gen_model, rng: random.Random, exclude: set[str], problems: int, per: int, seed: int):
-    g = torch.Generator().manual_seed(seed)
-    probs = []
-    while len(probs) < problems:
+def digit_labels(p: task.Problem, steps: list[str]) -> list[list[int]]:
+    """Per character of each step: whether the result written so far is still right (-100: no label).
+
+    Only the digits of a step's result (or of the boxed answer) get labels, and only while every
+    earlier step is right and the step copied its operands correctly. They teach the head to compare
+    each digit with the one it expects, which the sparse step labels alone teach slowly.
+    """
+    out, v, ok = [], p.start, True
+    for i, st in enumerate(steps):
+        lab = [-100] * len(st)
+        body = st.strip()
+        off = st.index(body) if body else 0
+        want, m, group = None, None, 0
+        if ok and i < len(p.ops):
+            op, b = p.ops[i]
+            m = task.STEP_RE.match(body)
+            if m and int(m.group(1)) == i + 1 and int(m.group(2)) == v and m.group(3) == op and int(m.group(4)) == b:
+                want, group = str(task.apply(v, op, b)), 5
+        elif ok and i == len(p.ops):
+            m = task.BOXED_RE.search(body)
+            if m:
+                want, group = str(v), 1
+        if want is not None:
+            got = m.group(group)
+            for j in range(len(got)):
+                lab[off + m.start(group) + j] = int(want.startswith(got[: j + 1]) and (j + 1 < len(got) or got == want))
+        out.append(lab)
+        if i < len(p.ops):
+            v = task.apply(v, *p.ops[i])
+        ok = ok and task.step_labels(p, steps[: i + 1])[-1] == 1
+    return out
+
+
+def dense_forward(model: Llama, items, lookup: dict[str, task.Problem]):
+    """Head logits and labels at every labelled position (step tags, result digits, each step's last
+    character), the tag mask, and the LM loss on right solutions when the model keeps its LM head."""
+    seqs, labs = [], []
+    for q, steps, ls in items:
+        ids = vocab.prompt_ids(q)
+        lab = [-100] * len(ids)
+        for st, dl, sl in zip(steps, digit_labels(lookup[q], steps), ls):
+            if dl:
+                dl[-1] = sl  # the step's last character is next to its tag: one hop for the verdict
+            ids += vocab.encode(st) + [vocab.STEP_TAG_ID]
+            lab += dl + [sl]
+        seqs.append(ids)
+        labs.append(lab)
+    ids, mask, pos = common.pad_batch(seqs)
+    labels = torch.full(ids.shape, -100, dtype=torch.long)
+    for i, lab in enumerate(labs):
+        labels[i, : len(lab)] = torch.tensor(lab)
+    states, _ = model(ids, mask, pos, hidden=True)
+    lm = None
+    if model.lm_head is not None:
+        # Keep the backbone's arithmetic: an LM loss on the solutions that are right throughout.
+        targets = ids[:, 1:].clone()
+        targets[(mask[:, 1:] == 0) | (targets == vocab.STEP_TAG_ID)] = -100
+        for i, (_, _, ls) in enumerate(items):
+            if not all(ls):
+                targets[i] = -100
+        logits_lm = model.lm_head(states)[:, :-1]
+        lm = F.cross_entropy(logits_lm.reshape(-1, logits_lm.shape[-1]), targets.reshape(-1), ignore_index=-100)
+    return model.score(states), labels, ids == vocab.STEP_TAG_ID, lm
+
+
+def training_problems(rng: random.Random, exclude: set[str], count: int) -> list[task.Problem]:
+    out = []
+    while len(out) < count:
         p = task.make_problem(rng, rng.randint(1, 5))
         if p.text not in exclude:
-            probs.append(p)
+            out.append(p)
+    return out
+
+
+def sample_pool(gen_model, problems, per: int, temperature: float, seed: int):
+    """Solutions sampled from the generator, labelled by the checker: [(problem, steps, labels)]."""
+    g = torch.Generator().manual_seed(seed)
     data = []
-    for i in range(0, len(probs), 64):
-        chunk = probs[i:i + 64]
-        outs = generate(gen_model, [vocab.prompt_ids(p.text) for p in chunk for _ in range(per)], temperature=0.8, generator=g)
+    for i in range(0, len(problems), 128):
+        chunk = problems[i:i + 128]
+        outs = generate(gen_model, [vocab.prompt_ids(p.text) for p in chunk for _ in range(per)],
+                        max_new=200, temperature=temperature, generator=g)
         for j, p in enumerate(chunk):
             for o in outs[j * per:(j + 1) * per]:
                 steps = [s for s in vocab.decode(o).split(task.STEP_SEPARATOR) if s.strip()]
                 if steps:
                     data.append((p.text, steps, task.step_labels(p, steps)))
-            gold = task.solution_steps(p)
-            data.append((p.text, gold, task.step_labels(p, gold)))
-        print(f"sampled {min(i + 64, len(probs))}/{len(probs)}", flush=True)
+        print(f"sampled {min(i + 128, len(problems))}/{len(problems)}", flush=True)
     return data
 
 
-def prm_loss(model: Llama, items) -> tuple[torch.Tensor, float]:
+def prm_forward(model: Llama, items):
     seqs = [prm_ids(q, s) for q, s, _ in items]
     ids, mask, pos = common.pad_batch(seqs)
     logits, _ = model(ids, mask, pos)
-    sel = ids == vocab.STEP_TAG_ID
-    labels = torch.tensor([l for _, _, ls in items for l in ls])
-    picked = logits[sel]
-    loss = F.cross_entropy(picked, labels)
-    acc = (picked.argmax(-1) == labels).float().mean().item()
-    return loss, acc
+    picked = logits[ids == vocab.STEP_TAG_ID]
+    labels = torch.tensor([lab for _, _, ls in items for lab in ls])
+    return picked, labels
+
+
+@torch.no_grad()
+def evaluate(model: Llama, items) -> dict:
+    """Step accuracy, and how well the last step's score separates right from wrong solutions."""
+    model.eval()
+    hits, total, last = 0, 0, []
+    for i in range(0, len(items), 64):
+        chunk = items[i:i + 64]
+        picked, labels = prm_forward(model, chunk)
+        hits += (picked.argmax(-1) == labels).sum().item()
+        total += len(labels)
+        probs = torch.softmax(picked, -1)[:, 1].tolist()
+        k = 0
+        for _, steps, ls in chunk:
+            k += len(steps)
+            last.append((probs[k - 1], ls[-1]))
+    pos = [p for p, lab in last if lab == 1]
+    neg = [p for p, lab in last if lab == 0]
+    # AUC of the last-step score: the chance a right solution outscores a wrong one. Across problems
+    # this also rewards knowing which problems are hard; the pairwise figure compares right and
+    # wrong solutions of the same problem only, which is what Best-of-N and search need.
+    auc = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg) / max(1, len(pos) * len(neg))
+    by_problem: dict[str, list] = {}
+    for (q, _, _), (p, lab) in zip(items, last):
+        by_problem.setdefault(q, []).append((p, lab))
+    wins = pairs = 0
+    for scored in by_problem.values():
+        for p, lab in scored:
+            for p2, lab2 in scored:
+                if lab == 1 and lab2 == 0:
+                    wins += (p > p2) + 0.5 * (p == p2)
+                    pairs += 1
+    correct_share = sum(sum(ls) for _, _, ls in items) / sum(len(ls) for _, _, ls in items)
+    model.train()
+    return {"step_accuracy": hits / total, "majority_class_accuracy": max(correct_share, 1 - correct_share),
+            "last_step_auc": auc, "same_problem_pairwise_accuracy": wins / max(1, pairs), "same_problem_pairs": pairs,
+            "solutions": len(items)}
 
 
 def main():
@@ -67,50 +175,101 @@ def main():
     ap.add_argument("--generator", type=Path, required=True, help="checkpoint that writes the samples (small)")
     ap.add_argument("--backbone", type=Path, required=True, help="checkpoint the PRM starts from")
     ap.add_argument("--test", type=Path, required=True)
-    ap.add_argument("--problems", type=int, default=1600)
+    ap.add_argument("--problems", type=int, default=6000)
     ap.add_argument("--per-problem", type=int, default=4)
-    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--temperature", type=float, default=0.8)
+    ap.add_argument("--mix", default="0.5,0.15,0.35", help="shares of sampled, gold and corrupted solutions per batch")
+    ap.add_argument("--steps", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dense", type=float, default=0.0, help="weight of the per-digit labels (0: step labels only)")
+    ap.add_argument("--lm", type=float, default=0.0, help="weight of an LM loss on right solutions (with --dense)")
+    ap.add_argument("--tag-init", default="", help="character whose embedding the step tag starts from")
+    ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     rng = common.seed_all(a.seed)
-    exclude = {json.loads(l)["problem"] for l in a.test.read_text().splitlines() if l.strip()}
-    gen_model, _ = common.load(a.generator)
-    data = sample_data(gen_model, rng, exclude, a.problems, a.per_problem, a.seed)
-    rng.shuffle(data)
-    held, train = data[:400], data[400:]
-    pos_share = sum(sum(l) for _, _, l in train) / sum(len(l) for _, _, l in train)
-    print(f"{len(train)} training solutions, {pos_share:.2%} of steps correct", flush=True)
+    exclude = {json.loads(line)["problem"] for line in a.test.read_text().splitlines() if line.strip()}
+    problems = training_problems(rng, exclude, a.problems)
+    pool_file = a.out.with_suffix(".samples.json")
+    if pool_file.exists():
+        pool = [tuple(x) for x in json.loads(pool_file.read_text())]
+    else:
+        gen_model, _ = common.load(a.generator)
+        pool = sample_pool(gen_model, problems, a.per_problem, a.temperature, a.seed)
+        pool_file.write_text(json.dumps(pool))
+    # Hold out whole problems (the first 300), not single solutions, so the figure is honest.
+    held_texts = {p.text for p in problems[:300]}
+    held = [x for x in pool if x[0] in held_texts]
+    train = [x for x in pool if x[0] not in held_texts]
+    train_problems = problems[300:]
+    share = sum(sum(ls) for _, _, ls in train) / sum(len(ls) for _, _, ls in train)
+    print(f"{len(train)} sampled training solutions, {share:.2%} of their steps correct; {len(held)} held out", flush=True)
+
     ck = torch.load(a.backbone)
-    cfg = dict(ck["config"], num_labels=2)
-    model = Llama(LlamaConfig(**cfg))
+    model = Llama(LlamaConfig(**dict(ck["config"], num_labels=2)))
     model.load_state_dict(ck["state"], strict=False)
-    model.lm_head = None  # the PRM reads only the 2-class head
-    opt = torch.optim.AdamW([p for p in model.parameters()], lr=a.lr, weight_decay=0.01)
+    if not (a.dense and a.lm):
+        model.lm_head = None  # the PRM reads only the 2-class head (export drops an LM head kept for training)
+    if a.tag_init:
+        with torch.no_grad():  # the tag token is new to the backbone: start it from a character it knows
+            model.embed_tokens.weight[vocab.STEP_TAG_ID] = model.embed_tokens.weight[vocab.IDS[a.tag_init]]
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
+    start = 0
+    if a.out.exists():  # resume
+        ck = torch.load(a.out)
+        model.load_state_dict(ck["state"])
+        opt.load_state_dict(ck["extra"]["opt"])
+        start = ck["extra"]["step"]
+    lookup = {p.text: p for p in problems}
+    shares = [float(x) for x in a.mix.split(",")]
+    brng = random.Random(a.seed * 1000 + start)
+    seen = 0
     t0 = time.time()
-    for step in range(a.steps):
+    for step in range(start, a.steps):
         for gp in opt.param_groups:
-            gp["lr"] = a.lr * min(1.0, (step + 1) / 30) * (1 - 0.9 * step / a.steps)
-        batch = rng.sample(train, a.batch)
+            warm = min(1.0, (step + 1) / 50)
+            gp["lr"] = a.lr * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / a.steps)))
+        batch = []
+        for _ in range(a.batch):
+            r = brng.random()
+            if r < shares[0]:
+                batch.append(brng.choice(train))
+            else:
+                p = brng.choice(train_problems)
+                steps = task.solution_steps(p) if r < shares[0] + shares[1] else task.corrupted_steps(p, brng)
+                batch.append((p.text, steps, task.step_labels(p, steps)))
         batch.sort(key=lambda x: len(x[1]))
-        model.train()
-        loss, acc = prm_loss(model, batch)
+        if a.dense:
+            logits, dense, tags, lm = dense_forward(model, batch, lookup)
+            picked, labels = logits[tags], dense[tags]
+            digits = (dense != -100) & ~tags
+            loss = F.cross_entropy(picked, labels) + a.dense * F.cross_entropy(logits[digits], dense[digits])
+            if lm is not None:
+                loss = loss + a.lm * lm
+        else:
+            picked, labels = prm_forward(model, batch)
+            loss = F.cross_entropy(picked, labels)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        if (step + 1) % 25 == 0:
+        seen += len(batch)
+        if (step + 1) % 50 == 0:
+            acc = (picked.argmax(-1) == labels).float().mean().item()
             print(f"step {step + 1} loss {loss.item():.4f} acc {acc:.3f} {time.time() - t0:.0f}s", flush=True)
-    model.eval()
-    with torch.no_grad():
-        accs = [prm_loss(model, held[i:i + 50])[1] for i in range(0, len(held), 50)]
-    held_acc = sum(accs) / len(accs)
-    print(f"held-out step accuracy {held_acc:.3f}", flush=True)
-    common.save(model, a.out, {"parameters": model.param_count(), "trained_solutions": len(train), "held_out_step_accuracy": held_acc,
-                               "share_of_correct_steps": pos_share})
+        if (step + 1) % 250 == 0 or step + 1 == a.steps:
+            shipped = model.param_count() - (model.lm_head.weight.numel() if model.lm_head is not None else 0)
+            extra = {"opt": opt.state_dict(), "step": step + 1, "parameters": shipped,
+                     "trained_solutions": (step + 1) * a.batch, "sampled_pool": len(train),
+                     "share_of_correct_steps_in_samples": share, "mix": a.mix}
+            if (step + 1) % a.eval_every == 0 or step + 1 == a.steps:
+                extra["held_out"] = evaluate(model, held)
+                print(f"held-out {json.dumps(extra['held_out'])}", flush=True)
+            common.save(model, a.out, extra)
 
 
 if __name__ == "__main__":
