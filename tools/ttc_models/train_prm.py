@@ -97,6 +97,40 @@ def dense_forward(model: Llama, items, lookup: dict[str, task.Problem]):
     return model.score(states), labels, ids == vocab.STEP_TAG_ID, lm
 
 
+def pair_loss(model: Llama, pairs) -> torch.Tensor:
+    """Bradley-Terry loss on solutions of the same problem, compared at one tag each.
+
+    Both sides share the problem, so what makes a problem hard cancels out and only the
+    difference between the solutions is left to learn from.
+    """
+    items = [(q, good, []) for q, good, _, _, _ in pairs] + [(q, bad, []) for q, _, _, bad, _ in pairs]
+    ids, mask, pos = common.pad_batch([prm_ids(q, st) for q, st, _ in items])
+    logits, _ = model(ids, mask, pos)
+    margin = logits[..., 1] - logits[..., 0]
+    tags = [(ids[i] == vocab.STEP_TAG_ID).nonzero().squeeze(1) for i in range(len(items))]
+    n = len(pairs)
+    diff = torch.stack([margin[i, tags[i][gk]] - margin[n + i, tags[n + i][bk]]
+                        for i, (_, _, gk, _, bk) in enumerate(pairs)])
+    return F.softplus(-diff).mean()
+
+
+def make_pairs(rng: random.Random, count: int, problems, by_problem) -> list:
+    """Half one-error copies of gold solutions (compared at the first wrong step), half a right and a
+    wrong sample of the same problem (compared at their last steps)."""
+    out = []
+    while len(out) < count:
+        if rng.random() < 0.5 and by_problem:
+            right, wrong = rng.choice(by_problem)
+            g, b = rng.choice(right), rng.choice(wrong)
+            out.append((g[0], g[1], len(g[1]) - 1, b[1], len(b[1]) - 1))
+        else:
+            p = rng.choice(problems)
+            bad = task.corrupted_steps(p, rng)
+            first = task.step_labels(p, bad).index(0)
+            out.append((p.text, task.solution_steps(p), first, bad, first))
+    return out
+
+
 def training_problems(rng: random.Random, exclude: set[str], count: int) -> list[task.Problem]:
     out = []
     while len(out) < count:
@@ -187,6 +221,8 @@ def main():
     ap.add_argument("--dense", type=float, default=0.0, help="weight of the per-digit labels (0: step labels only)")
     ap.add_argument("--lm", type=float, default=0.0, help="weight of an LM loss on right solutions (with --dense)")
     ap.add_argument("--tag-init", default="", help="character whose embedding the step tag starts from")
+    ap.add_argument("--pairwise", type=float, default=0.0, help="weight of a same-problem pairwise loss (0: none)")
+    ap.add_argument("--pairs", type=int, default=16, help="pairs per step with --pairwise")
     ap.add_argument("--eval-every", type=int, default=1000)
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args()
@@ -225,9 +261,12 @@ def main():
         opt.load_state_dict(ck["extra"]["opt"])
         start = ck["extra"]["step"]
     lookup = {p.text: p for p in problems}
+    groups: dict[str, tuple[list, list]] = {}
+    for x in train:
+        groups.setdefault(x[0], ([], []))[0 if all(x[2]) else 1].append(x)
+    by_problem = [g for g in groups.values() if g[0] and g[1]]
     shares = [float(x) for x in a.mix.split(",")]
     brng = random.Random(a.seed * 1000 + start)
-    seen = 0
     t0 = time.time()
     for step in range(start, a.steps):
         for gp in opt.param_groups:
@@ -253,11 +292,12 @@ def main():
         else:
             picked, labels = prm_forward(model, batch)
             loss = F.cross_entropy(picked, labels)
+        if a.pairwise:
+            loss = loss + a.pairwise * pair_loss(model, make_pairs(brng, a.pairs, train_problems, by_problem))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        seen += len(batch)
         if (step + 1) % 50 == 0:
             acc = (picked.argmax(-1) == labels).float().mean().item()
             print(f"step {step + 1} loss {loss.item():.4f} acc {acc:.3f} {time.time() - t0:.0f}s", flush=True)
