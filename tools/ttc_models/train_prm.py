@@ -32,12 +32,13 @@ def prm_ids(problem: str, steps: list[str]) -> list[int]:
     return ids
 
 
-def digit_labels(p: task.Problem, steps: list[str]) -> list[list[int]]:
+def digit_labels(p: task.Problem, steps: list[str], labels: list[int]) -> list[list[int]]:
     """Per character of each step: whether the result written so far is still right (-100: no label).
 
     Only the digits of a step's result (or of the boxed answer) get labels, and only while every
     earlier step is right and the step copied its operands correctly. They teach the head to compare
     each digit with the one it expects, which the sparse step labels alone teach slowly.
+    `labels` are the steps' own labels (`task.step_labels`), which say where the first error is.
     """
     out, v, ok = [], p.start, True
     for i, st in enumerate(steps):
@@ -61,7 +62,7 @@ def digit_labels(p: task.Problem, steps: list[str]) -> list[list[int]]:
         out.append(lab)
         if i < len(p.ops):
             v = task.apply(v, *p.ops[i])
-        ok = ok and task.step_labels(p, steps[: i + 1])[-1] == 1
+        ok = labels[i] == 1
     return out
 
 
@@ -72,7 +73,7 @@ def dense_forward(model: Llama, items, lookup: dict[str, task.Problem]):
     for q, steps, ls in items:
         ids = vocab.prompt_ids(q)
         lab = [-100] * len(ids)
-        for st, dl, sl in zip(steps, digit_labels(lookup[q], steps), ls):
+        for st, dl, sl in zip(steps, digit_labels(lookup[q], steps, ls), ls):
             if dl:
                 dl[-1] = sl  # the step's last character is next to its tag: one hop for the verdict
             ids += vocab.encode(st) + [vocab.STEP_TAG_ID]
@@ -103,8 +104,8 @@ def pair_loss(model: Llama, pairs) -> torch.Tensor:
     Both sides share the problem, so what makes a problem hard cancels out and only the
     difference between the solutions is left to learn from.
     """
-    items = [(q, good, []) for q, good, _, _, _ in pairs] + [(q, bad, []) for q, _, _, bad, _ in pairs]
-    ids, mask, pos = common.pad_batch([prm_ids(q, st) for q, st, _ in items])
+    items = [(q, good) for q, good, _, _, _ in pairs] + [(q, bad) for q, _, _, bad, _ in pairs]
+    ids, mask, pos = common.pad_batch([prm_ids(q, st) for q, st in items])
     logits, _ = model(ids, mask, pos)
     margin = logits[..., 1] - logits[..., 0]
     tags = [(ids[i] == vocab.STEP_TAG_ID).nonzero().squeeze(1) for i in range(len(items))]
@@ -301,12 +302,13 @@ def main():
         if (step + 1) % 50 == 0:
             acc = (picked.argmax(-1) == labels).float().mean().item()
             print(f"step {step + 1} loss {loss.item():.4f} acc {acc:.3f} {time.time() - t0:.0f}s", flush=True)
-        if (step + 1) % 250 == 0 or step + 1 == a.steps:
+        evaluate_now = (step + 1) % a.eval_every == 0 or step + 1 == a.steps
+        if (step + 1) % 250 == 0 or evaluate_now:
             shipped = model.param_count() - (model.lm_head.weight.numel() if model.lm_head is not None else 0)
             extra = {"opt": opt.state_dict(), "step": step + 1, "parameters": shipped,
                      "trained_solutions": (step + 1) * a.batch, "sampled_pool": len(train),
                      "share_of_correct_steps_in_samples": share, "mix": a.mix}
-            if (step + 1) % a.eval_every == 0 or step + 1 == a.steps:
+            if evaluate_now:
                 extra["held_out"] = evaluate(model, held)
                 print(f"held-out {json.dumps(extra['held_out'])}", flush=True)
             common.save(model, a.out, extra)
