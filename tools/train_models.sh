@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Rebuilds the shipped tiny models from scratch (seeded): about 3.5 h on 2 cores.
+# Rebuilds the shipped tiny models from scratch (seeded): about 3 h on 2 cores.
 # Needs Debian's python3-torch, python3-onnx and libopenblas0-pthread on /usr/bin/python3.
 #   STAGE=all|generators|prm|export  WORK=/tmp/ttc-train  bash tools/train_models.sh
 #
 # Generators train in two phases with the same recipe for both sizes: 1200 steps at peak lr 2e-3,
 # then 1000 more from those weights at peak lr 1e-3 on fresh data (seed 8). The PRM starts from the
-# phase-2 small generator and learns from its samples plus gold and one-error solutions, with labels
-# on each result digit as well as on each step, and an LM loss that keeps the backbone's arithmetic.
+# phase-2 small generator: 400 LM steps teach its backbone the step-tag format on gold solutions, then
+# its 2-class head, which reads the hidden state and the backbone's log-likelihood of each step, is fit
+# on the generator's samples plus gold and one-error solutions (train_prm_likelihood.py says why).
 # OpenBLAS picks Haswell kernels where OPENBLAS_CORETYPE=Haswell is set; on an AVX-512 machine
 # OPENBLAS_CORETYPE=SkylakeX is about 3x faster for the same results (checked against float64).
 set -euo pipefail
@@ -26,8 +27,8 @@ if [[ $stage == all || $stage == generators ]]; then
   done
 fi
 if [[ $stage == all || $stage == prm ]]; then
-  $py train_prm.py --generator "$work/small.pt" --backbone "$work/small.pt" --test "$test_set" --problems 2000 \
-    --steps 2500 --dense 1.0 --lm 0.5 --tag-init . --eval-every 500 --out "$work/prm.pt" | tee "$work/prm.log"
+  $py train_prm_likelihood.py --generator "$work/small.pt" --test "$test_set" --problems 2000 \
+    --lm-steps 400 --head-steps 600 --out "$work/prm.pt" | tee "$work/prm.log"
 fi
 if [[ $stage == all || $stage == export ]]; then
   for size in small large; do

@@ -18,6 +18,14 @@ public sealed class InferenceOptions
     /// <summary>Most sequences decoded together in one batch. Default 64.</summary>
     public int MaxBatchSize { get; set; } = 64;
 
+    /// <summary>
+    /// Sub-batches of one batch decoded at the same time, each on its own thread. Decoding a tiny model
+    /// at a large batch is bound by copying the KV cache (ONNX Runtime concatenates past and new keys
+    /// every step, one thread per copy), so on a multi-core CPU two half batches with one intra-op
+    /// thread each finish sooner than one batch on two. Default 1.
+    /// </summary>
+    public int DecodeParallelism { get; set; } = 1;
+
     /// <summary>Memory for cached prefixes (KV tensors of recent prompts), in MiB. 0 turns the cache off. Default 256.</summary>
     public int PrefixCacheMegabytes { get; set; } = 256;
 
@@ -43,6 +51,11 @@ public sealed class InferenceOptions
         if (MaxBatchSize < 1)
         {
             errors.Add($"maxBatchSize: must be at least 1 (got {MaxBatchSize})");
+        }
+
+        if (DecodeParallelism < 1)
+        {
+            errors.Add($"decodeParallelism: must be at least 1 (got {DecodeParallelism})");
         }
 
         if (PrefixCacheMegabytes < 0)

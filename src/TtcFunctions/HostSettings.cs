@@ -12,6 +12,15 @@ public sealed class HostSettings
     /// <summary>ONNX Runtime execution provider: cpu or cuda.</summary>
     public string ExecutionProvider { get; set; } = "cpu";
 
+    /// <summary>ONNX Runtime threads inside one operator; 0 lets it choose (one per core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>ONNX Runtime threads across independent operators; 0 lets it choose.</summary>
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Sub-batches of one generation batch decoded at the same time (see InferenceOptions.DecodeParallelism).</summary>
+    public int DecodeParallelism { get; set; } = 1;
+
     /// <summary>Largest n a request may ask for.</summary>
     public int MaxN { get; set; } = 256;
 
@@ -57,6 +66,16 @@ public sealed class HostSettings
         if (MaxBatchSize < 1)
         {
             errors.Add($"ttc:maxBatchSize must be at least 1 (got {MaxBatchSize})");
+        }
+
+        if (IntraOpThreads < 0 || InterOpThreads < 0)
+        {
+            errors.Add($"ttc:intraOpThreads and ttc:interOpThreads must not be negative (got {IntraOpThreads} and {InterOpThreads})");
+        }
+
+        if (DecodeParallelism < 1)
+        {
+            errors.Add($"ttc:decodeParallelism must be at least 1 (got {DecodeParallelism})");
         }
 
         return errors;

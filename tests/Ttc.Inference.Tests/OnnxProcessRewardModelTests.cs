@@ -44,6 +44,47 @@ public class OnnxProcessRewardModelTests
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task ScoreAsync_ShippedPrm_RanksARightSolutionAboveTheSameWithOneWrongResult()
+    {
+        // What search needs from a PRM: between two solutions of the same problem, the right one scores higher.
+        (string Problem, (int A, char Op, int B)[] Steps, int WrongStep, int Delta)[] cases =
+        [
+            ("Compute 7 + 5.", [(7, '+', 5)], 0, 1),
+            ("Compute 8 * 6 - 9.", [(8, '*', 6), (48, '-', 9)], 1, -1),
+            ("Compute (12 + 9) * 4.", [(12, '+', 9), (21, '*', 4)], 1, -10),
+            ("Compute 15 - 7 + 11.", [(15, '-', 7), (8, '+', 11)], 1, -1),
+            ("Compute 9 * 7 + 14.", [(9, '*', 7), (63, '+', 14)], 0, 1),
+            ("Compute (20 + 17) * 3.", [(20, '+', 17), (37, '*', 3)], 1, -10),
+            ("Compute 6 * 8 + 12 - 7.", [(6, '*', 8), (48, '+', 12), (60, '-', 7)], 2, -1),
+            ("Compute 25 - 13 + 4.", [(25, '-', 13), (12, '+', 4)], 1, 1),
+            ("Compute (5 + 9) * 6 - 11.", [(5, '+', 9), (14, '*', 6), (84, '-', 11)], 1, 2),
+            ("Compute 18 + 24 - 9.", [(18, '+', 24), (42, '-', 9)], 0, -1),
+        ];
+        using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), Options);
+        var requests = cases.SelectMany(c => new[] { Written(c.Problem, c.Steps, -1, 0), Written(c.Problem, c.Steps, c.WrongStep, c.Delta) }).ToList();
+        var scores = await prm.ScoreAsync(requests, TestContext.Current.CancellationToken);
+        var rightAbove = Enumerable.Range(0, cases.Length).Count(i => scores[2 * i].Scores[^1] > scores[(2 * i) + 1].Scores[^1]);
+        Assert.True(rightAbove >= 9, $"the right solution scored higher in {rightAbove} of {cases.Length} problems");
+    }
+
+    /// <summary>A solution in the task's format; from <paramref name="wrongStep"/> on, results are off by <paramref name="delta"/> and later steps build on them.</summary>
+    private static ScoreRequest Written(string problem, (int A, char Op, int B)[] ops, int wrongStep, int delta)
+    {
+        var steps = new List<string>();
+        int value = ops[0].A;
+        for (int i = 0; i < ops.Length; i++)
+        {
+            var (_, op, b) = ops[i];
+            int next = op switch { '+' => value + b, '-' => value - b, _ => value * b } + (i == wrongStep ? delta : 0);
+            steps.Add($"## Step {i + 1}: {value} {op} {b} = {next}.");
+            value = next;
+        }
+
+        steps.Add($"Therefore, the final answer is: $\\boxed{{{value}}}$. I hope it is correct.");
+        return new ScoreRequest(problem, steps);
+    }
+
     [Theory(Timeout = 120_000)]
     [InlineData(PrmConvention.PlusMinusTurns)]
     [InlineData(PrmConvention.PlusMinusTag)]

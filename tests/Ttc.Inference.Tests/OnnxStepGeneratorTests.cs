@@ -52,6 +52,27 @@ public class OnnxStepGeneratorTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task GenerateAsync_ParallelSubBatches_SameAsOneBatch()
+    {
+        using var one = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
+        using var split = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = 2 });
+        var requests = Enumerable.Range(0, 6)
+            .Select(i => Request($"Compute {i + 3} * 4 - {i + 1}.", temperature: 0.8, seed: i, toEnd: i % 2 == 0))
+            .ToList();
+        var together = await one.GenerateAsync(requests, TestContext.Current.CancellationToken);
+        var parallel = await split.GenerateAsync(requests, TestContext.Current.CancellationToken);
+        Assert.Equal(together, parallel);
+        Assert.Equal(together.Sum(s => (long)s.GeneratedTokens), split.Stats.DecodeTokens + requests.Count);
+    }
+
+    [Fact]
+    public void Options_DecodeParallelismBelowOne_NamesTheField()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { DecodeParallelism = 0 }));
+        Assert.Contains("decodeParallelism", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task GenerateAsync_PrefixCache_SameTextFewerRecomputedTokens()
     {
         var options = new InferenceOptions { PrefixCacheMegabytes = 64, IntraOpThreads = 1 };

@@ -66,6 +66,15 @@ public class HostSettingsTests
         Assert.Contains("ttc:maxN", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ttc:decodeParallelism", "0")]
+    [InlineData("ttc:intraOpThreads", "-1")]
+    public void Build_BadThreadSetting_FailsNamingTheKey(string key, string value)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => HostApp.Build(["--hostJson", HostJson, "--roles", "inference", $"--{key}", value]));
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_BadDurableSetting_FailsNamingTheKey()
     {

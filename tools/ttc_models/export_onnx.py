@@ -50,13 +50,16 @@ def hf_config(m: Llama, prm: bool) -> dict:
     if prm:
         cfg["num_labels"] = 2
         cfg["prm"] = {"convention": "step_tag_two_class", "step_tag": vocab.STEP_TAG, "positive_index": 1}
+        if c.likelihood_features:
+            # Informational: the graph computes these itself from the full sequence (no KV cache).
+            cfg["prm"]["head_inputs"] = ["hidden_state", "step_log_likelihood"]
     return cfg
 
 
 def export(ckpt: Path, out: Path, prm: bool) -> None:
     m, _ = common.load(ckpt)
-    if prm:
-        m.lm_head = None
+    if prm and m.feature_head is None:
+        m.lm_head = None  # a likelihood-feature PRM reads its LM head inside the graph; others drop it
     m.eval()
     out.mkdir(parents=True, exist_ok=True)
     b, t, past_len = 2, 3, 4

@@ -21,6 +21,11 @@ class LlamaConfig:
     rope_theta: float = 10000.0
     rms_norm_eps: float = 1e-5
     num_labels: int = 0  # 2 for a PRM head read at the step-tag positions
+    # A PRM head that also reads the backbone's own log-likelihood of each step's tokens
+    # (see likelihood_features); 0 turns it off. The ids mark the step tag and where the solution starts.
+    likelihood_features: int = 0
+    step_tag_id: int = -1
+    solution_start_id: int = -1
 
     @property
     def head_dim(self) -> int:
@@ -108,6 +113,7 @@ class Llama(nn.Module):
         self.norm = RMSNorm(c.hidden_size, c.rms_norm_eps)
         self.lm_head = nn.Linear(c.hidden_size, c.vocab_size, bias=False)
         self.score = nn.Linear(c.hidden_size, c.num_labels, bias=False) if c.num_labels else None
+        self.feature_head = nn.Linear(FEATURES, c.num_labels) if c.num_labels and c.likelihood_features else None
         inv = 1.0 / (c.rope_theta ** (torch.arange(0, c.head_dim, 2).float() / c.head_dim))
         self.register_buffer("inv_freq", inv, persistent=False)
         self.apply(self._init)
@@ -145,5 +151,40 @@ class Llama(nn.Module):
         x = self.norm(x)
         if hidden:
             return x, presents
+        if self.feature_head is not None:
+            f = likelihood_features(self.lm_head(x), input_ids, attention_mask, self.c)
+            return self.score(x) + self.feature_head(f), presents
         head = self.score if self.score is not None else self.lm_head
         return head(x), presents
+
+
+FEATURES = 4
+
+
+def likelihood_features(lm_logits, input_ids, attention_mask, c: LlamaConfig):
+    """Per position: how likely the backbone found the solution so far and the current step.
+
+    A step's written tokens are scored by the LM head (log p of each token given the ones before it),
+    then summed and minimised over the solution up to here and over the current step up to here:
+    [cumulative sum / 10, cumulative min, step sum / 10, step min]. A hidden-state head alone learned
+    which problems are hard but not whether a step's arithmetic is right; a wrong digit is one the
+    backbone did not expect, and these features hand that to the head directly.
+    Only full sequences are scored (no KV cache), as the PRM is run.
+    """
+    lp = torch.log_softmax(lm_logits[:, :-1], dim=-1).gather(-1, input_ids[:, 1:, None]).squeeze(-1)
+    lp = F.pad(lp.clamp(min=-20.0), (1, 0))
+    tag = input_ids == c.step_tag_id
+    started = torch.cumsum((input_ids == c.solution_start_id).long(), dim=1) > 0
+    counted = started & ~tag & (input_ids != c.solution_start_id) & (attention_mask > 0)
+    lpc = lp * counted
+    seg = torch.cumsum(tag.long(), dim=1) - tag.long()
+    t = input_ids.shape[1]
+    causal = torch.arange(t)[None, :] <= torch.arange(t)[:, None]  # [t, s]: s at or before t
+    upto = causal[None] & counted[:, None, :]
+    same = upto & (seg[:, :, None] == seg[:, None, :])
+    zeros = torch.zeros_like(lpc)[:, None, :]
+    cum_min = torch.where(upto, lpc[:, None, :], zeros).amin(-1)
+    step_min = torch.where(same, lpc[:, None, :], zeros).amin(-1)
+    cum_sum = torch.cumsum(lpc, dim=1)
+    step_sum = (same.float() * lpc[:, None, :]).sum(-1)
+    return torch.stack([cum_sum / 10, cum_min, step_sum / 10, step_min], dim=-1)

@@ -14,7 +14,7 @@ lines = [
     "",
     "Tiny models trained here from scratch (no model hub is reachable), exported to ONNX in the",
     "Hugging Face Optimum decoder layout, so the same loader runs real exported models. Rebuild them",
-    "with `bash tools/train_models.sh` (seeded; about 3.5 h on 2 cores with Debian's python3-torch).",
+    "with `bash tools/train_models.sh` (seeded; about 3 h on 2 cores with Debian's python3-torch).",
     "",
     "## The task",
     "",
@@ -38,33 +38,44 @@ for s, e in gens.items():
     lines.append(f"| `generator-{s}` | {arch} | {e['parameters']:,} | {e['trained_sequences']:,} gold solutions | {e['greedy_accuracy']:.1%} | {per} |")
 held = prm.get("held_out", {})
 lines += [
-    f"| `prm` | the small generator's backbone with a 2-class head read at `<extra_0>` after each step (Qwen2.5-Math-PRM convention) | "
-    f"{prm.get('parameters', 0):,} | {prm['trained_solutions']:,} solutions: {prm['mix']} shares of samples from the small generator "
-    f"(T = 0.8, a pool of {prm['sampled_pool']:,}, {prm['share_of_correct_steps_in_samples']:.0%} of their steps correct), gold ones and gold ones with one error put in | "
+    f"| `prm` | the small generator's backbone and LM head, with a 2-class head read at `<extra_0>` after each step (Qwen2.5-Math-PRM convention) "
+    f"that sees the hidden state and the backbone's log-likelihood of the step and of the solution so far | "
+    f"{prm.get('parameters', 0):,} | {prm['lm_steps']} LM steps on gold solutions written with step tags, then {prm['head_steps']} head steps on "
+    f"{prm['mix']} shares of samples from the small generator (T = 0.8, a pool of {prm['sampled_pool']:,}, "
+    f"{prm['share_of_correct_steps_in_samples']:.0%} of their steps correct), gold ones and gold ones with one error put in; {prm['trained_solutions']:,} solutions in all | "
     f"held-out step accuracy {held.get('step_accuracy', 0):.1%} (always guessing the majority class: {held.get('majority_class_accuracy', 0):.1%}); "
-    f"last-step AUC {held.get('last_step_auc', 0):.3f} on {held.get('solutions', 0):,} sampled solutions of held-out problems, but a right solution "
-    f"outscores a wrong one of the same problem in only {held.get('same_problem_pairwise_accuracy', 0):.1%} of {held.get('same_problem_pairs', 0)} pairs (50% is chance) | |",
+    f"last-step AUC {held.get('last_step_auc', 0):.3f} on {held.get('solutions', 0):,} sampled solutions of held-out problems; a right solution "
+    f"outscores a wrong one of the same problem in {held.get('same_problem_pairwise_accuracy', 0):.1%} of {held.get('same_problem_pairs', 0)} pairs (50% is chance) | |",
     "",
     "Both generators saw the same amount of data from the same distribution with the same recipe (AdamW,",
     "two cosine phases: 1200 steps at peak lr 2e-3, then 1000 at 1e-3, batch 32); the large one has",
-    "about 8x the parameters. The PRM is as small as the small generator because a 3M PRM on the",
-    "large backbone trained at 5.7 s a step on one core here, too slow for the time there was; one-error solutions (a wrong result,",
-    "a mis-copied operand or operator, a boxed answer that is not the last result) make up for the",
-    "errors the samples rarely show. Besides the step labels, each digit of a step's result is labelled",
-    "(is it still the right number?), the step's last character carries the step label, and an LM loss on",
-    "right solutions keeps the backbone's arithmetic; the step tag's embedding starts from the one of `.`.",
-    "**This PRM does not check arithmetic.** Its high AUC comes from knowing which problems are hard: between",
-    "solutions of the same problem it is at chance, so it cannot steer a search (see the README's results).",
-    "Step labels alone did no better (50.6% same-problem pairwise accuracy after 2250 steps). Files per folder: `model.onnx`,",
+    "about 8x the parameters, yet it is still the weaker one after the same number of steps.",
+    "",
+    "**How the PRM checks a step.** Its head reads two things at each step tag: the backbone's hidden",
+    "state there, and four numbers the graph computes from the backbone's own LM head: the",
+    "log-likelihood of the step's written tokens (sum and least likely token) and of the whole solution",
+    "so far (sum and minimum). A wrong digit is one the backbone did not expect, so these features carry",
+    "the arithmetic check straight to the head. Training has two phases: 400 LM steps on gold solutions",
+    "written with `<extra_0>` between steps (the tag's embedding starts from a newline's, since the",
+    "generator wrote a blank line there), then the backbone is frozen and the heads are fit on",
+    "checker-labelled solutions. The ONNX graph takes the full sequence (no KV cache), like any PRM here.",
+    "Held-out figures come from 300 training-distribution problems whose solutions the PRM never saw.",
+    "",
+    "What did not work, for the record (`train_prm.py`, a head on the hidden state alone): with step",
+    "labels, per-digit labels on each result, an LM loss beside the head, a tag embedding started from",
+    "`.`, or a same-problem Bradley-Terry loss, every run reached 77-80% step accuracy and 0.86-0.90",
+    "last-step AUC by learning which problems are hard, but ranked a right and a wrong solution of the",
+    "same problem at chance (40-59% pairwise), so search could not follow it. Files per folder: `model.onnx`,",
     "`config.json` (Hugging Face field names), `tokenizer.json` (character level, as a BPE with no",
     "merges), `tokenizer_config.json` (special tokens and chat template), and `eval.json` /",
     "`training.json` with the figures above.",
     "",
-    "How the shipped files were made: phase 1 is the run shipped before (its weights were read back from",
-    "the ONNX files by `recover_checkpoint.py`, which checks that exporting them again gives identical",
-    "initializers); phase 2 and the PRM ran here with the commands in `tools/train_models.sh`, each",
-    "on one core. The large generator's phase 2 was restarted once from its step-100 checkpoint, so",
-    "after step 100 it drew fresh problems of the same distribution rather than the small one's.",
+    "How the shipped files were made: phase 1 of the generators is the run shipped before (its weights",
+    "were read back from the ONNX files by `recover_checkpoint.py`, which checks that exporting them again",
+    "gives identical initializers); phase 2 and the PRM ran here with the commands in",
+    "`tools/train_models.sh`, each on one core. The large generator's phase 2 was restarted once from its",
+    "step-100 checkpoint, so after step 100 it drew fresh problems of the same distribution rather than",
+    "the small one's. The PRM's backbone is the phase-2 small generator read back the same way.",
     "",
 ]
 (root / "README.md").write_text("\n".join(lines))

@@ -1,4 +1,8 @@
-"""Train the PRM: a 2-class head read at the step-tag positions (the Qwen2.5-Math-PRM convention).
+"""Train a hidden-state PRM: a 2-class head read at the step-tag positions (the Qwen2.5-Math-PRM convention).
+
+Not what ships: every PRM this script made ranked a right and a wrong solution of the same problem at
+chance (see models/README.md). The shipped PRM comes from train_prm_likelihood.py, which reuses the
+data, labels and held-out metrics defined here.
 
 Three kinds of labelled solutions feed it: samples from the small generator on training problems
 (the errors search actually meets), gold solutions, and gold solutions with one error put in
@@ -10,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import time
 from pathlib import Path
@@ -20,6 +23,7 @@ import torch.nn.functional as F
 
 import common
 import task
+import train_generator
 import vocab
 from model import Llama, LlamaConfig
 from sampling import generate
@@ -271,8 +275,7 @@ def main():
     t0 = time.time()
     for step in range(start, a.steps):
         for gp in opt.param_groups:
-            warm = min(1.0, (step + 1) / 50)
-            gp["lr"] = a.lr * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / a.steps)))
+            gp["lr"] = train_generator.lr_at(step, a.steps, a.lr, 50)
         batch = []
         for _ in range(a.batch):
             r = brng.random()

@@ -13,35 +13,29 @@ internal static class InferenceBench
         var folder = ModelCatalog.GeneratorFolder(generatorName);
         double peak = PeakGflops();
         stdout.WriteLine($"generator {folder}: {Parameters(folder) / 1e6:F2} M parameters; CPU peak estimate {peak:F0} GFLOP/s ({Environment.ProcessorCount} cores)");
-        double? batch1 = null;
+        double batch1 = 0;
         foreach (int batch in new[] { 1, 16, 64 })
         {
-            using var handle = ModelCatalog.OpenGenerator(generatorName, options);
-            var gen = handle.Onnx ?? throw new ModelLoadException("bench inference measures the ONNX backend: give a model name or folder, not a URL");
-            var requests = Enumerable.Range(0, batch)
-                .Select(i => new StepRequest($"Compute {i % 9 + 1} * 7 + {i % 5 + 2} - 3.", string.Empty, null, new Sampling(0.8, 1.0, 400, i)))
-                .ToList();
-            await gen.GenerateAsync(requests.Take(1).ToList(), ct); // warm-up
-            var before = (gen.Stats.DecodeTokens, gen.Stats.DecodeSeconds, gen.Stats.PrefillTokens, gen.Stats.PrefillSeconds);
-            var clock = Stopwatch.StartNew();
-            int rounds = batch == 1 ? 8 : batch == 16 ? 2 : 1;
-            long generated = 0;
-            for (int r = 0; r < rounds; r++)
-            {
-                generated += (await gen.GenerateAsync(requests, ct)).Sum(s => (long)s.GeneratedTokens);
-            }
-
-            double seconds = clock.Elapsed.TotalSeconds;
-            double tps = generated / seconds;
-            batch1 ??= tps;
-            double decodeTps = (gen.Stats.DecodeTokens - before.DecodeTokens) / (gen.Stats.DecodeSeconds - before.DecodeSeconds);
-            double prefillTps = (gen.Stats.PrefillTokens - before.PrefillTokens) / (gen.Stats.PrefillSeconds - before.PrefillSeconds);
-            double gflops = 2 * Parameters(folder) * tps / 1e9;
-            stdout.WriteLine($"batch {batch,3}: {tps,8:F0} generated tokens/s ({tps / batch1.Value:F1}x batch 1); prefill {prefillTps:F0} tokens/s, decode {decodeTps:F0} tokens/s; ~{gflops:F2} GFLOP/s = {gflops / peak:P1} of peak");
+            var m = await MeasureAsync(generatorName, options, batch, ct);
+            batch1 = batch == 1 ? m.Tps : batch1;
+            double gflops = 2 * Parameters(folder) * m.Tps / 1e9;
+            stdout.WriteLine($"batch {batch,3}: {m.Tps,8:F0} generated tokens/s ({m.Tps / batch1:F1}x batch 1); prefill {m.PrefillTps:F0} tokens/s, decode {m.DecodeTps:F0} tokens/s; ~{gflops:F2} GFLOP/s = {gflops / peak:P1} of peak");
             if (batch == 64)
             {
                 stdout.WriteLine($"peak working set after batch 64: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
             }
+        }
+
+        // The same batches with each core decoding its own sub-batch on one intra-op thread.
+        int cores = Environment.ProcessorCount;
+        var split = new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = cores };
+        var one = await MeasureAsync(generatorName, new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = 1 }, 1, ct);
+        double best1 = System.Math.Max(batch1, one.Tps);
+        stdout.WriteLine($"batch   1 on 1 intra-op thread: {one.Tps,8:F0} generated tokens/s; best batch 1: {best1:F0}");
+        foreach (int batch in new[] { 16, 64 })
+        {
+            var m = await MeasureAsync(generatorName, split, batch, ct);
+            stdout.WriteLine($"batch {batch,3} as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread): {m.Tps,8:F0} generated tokens/s ({m.Tps / best1:F1}x the best batch 1)");
         }
 
         using var prm = ModelCatalog.OpenPrm(prmName, options);
@@ -56,6 +50,33 @@ internal static class InferenceBench
 
         stdout.WriteLine($"PRM {ModelCatalog.PrmFolder(prmName)}: {prmTokens / prmClock.Elapsed.TotalSeconds:F0} scored tokens/s (batches of 64 solutions)");
         return ExitCodes.Ok;
+    }
+
+    private sealed record Throughput(double Tps, double PrefillTps, double DecodeTps);
+
+    /// <summary>Generated tokens/s over whole GenerateAsync calls of <paramref name="batch"/> sampled solutions (after a warm-up).</summary>
+    private static async Task<Throughput> MeasureAsync(string generatorName, InferenceOptions options, int batch, CancellationToken ct)
+    {
+        using var handle = ModelCatalog.OpenGenerator(generatorName, options);
+        var gen = handle.Onnx ?? throw new ModelLoadException("bench inference measures the ONNX backend: give a model name or folder, not a URL");
+        var requests = Enumerable.Range(0, batch)
+            .Select(i => new StepRequest($"Compute {i % 9 + 1} * 7 + {i % 5 + 2} - 3.", string.Empty, null, new Sampling(0.8, 1.0, 400, i)))
+            .ToList();
+        await gen.GenerateAsync(requests.Take(1).ToList(), ct); // warm-up
+        var before = (gen.Stats.DecodeTokens, gen.Stats.DecodeSeconds, gen.Stats.PrefillTokens, gen.Stats.PrefillSeconds);
+        var clock = Stopwatch.StartNew();
+        int rounds = batch == 1 ? 8 : batch == 16 ? 2 : 1;
+        long generated = 0;
+        for (int r = 0; r < rounds; r++)
+        {
+            generated += (await gen.GenerateAsync(requests, ct)).Sum(s => (long)s.GeneratedTokens);
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new Throughput(
+            generated / seconds,
+            (gen.Stats.PrefillTokens - before.PrefillTokens) / (gen.Stats.PrefillSeconds - before.PrefillSeconds),
+            (gen.Stats.DecodeTokens - before.DecodeTokens) / (gen.Stats.DecodeSeconds - before.DecodeSeconds));
     }
 
     /// <summary>Parameters from config.json (attention, MLP, norms, embeddings and head).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Ttc.Inference.Tokenization;
 using Ttc.Search;
 
@@ -64,7 +65,27 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, ID
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Prompt.Length - rows[i].Cached).ToList();
         foreach (var chunk in order.Chunk(_options.MaxBatchSize))
         {
-            BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), _cache, Stats, cancellationToken);
+            int shards = System.Math.Min(_options.DecodeParallelism, chunk.Length);
+            if (shards == 1)
+            {
+                BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), _cache, Stats, cancellationToken);
+                continue;
+            }
+
+            // Contiguous slices of the length-sorted chunk, so each sub-batch stays evenly padded.
+            int size = (chunk.Length + shards - 1) / shards;
+            try
+            {
+                Parallel.ForEach(
+                    chunk.Chunk(size),
+                    new ParallelOptions { MaxDegreeOfParallelism = shards, CancellationToken = cancellationToken },
+                    shard => BatchDecoder.Run(_model, shard.Select(i => rows[i]).ToList(), _cache, Stats, cancellationToken));
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+            {
+                // Callers see the same exception as from the one-batch path.
+                ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            }
         }
 
         return rows.Select(r => new GeneratedStep(r.Text, r.Stop ?? StopReason.Length, r.Prompt.Length, r.Sampled.Count)).ToList();
