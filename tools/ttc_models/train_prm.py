@@ -136,6 +136,44 @@ def make_pairs(rng: random.Random, count: int, problems, by_problem) -> list:
     return out
 
 
+def labelled_data(a, rng: random.Random):
+    """Training problems and the sampled pool split into held-out and training solutions.
+
+    Reads a.test, a.problems, a.generator, a.per_problem, a.temperature, a.seed; the pool is cached
+    beside a.out. Returns (problems, test problems, held-out, training solutions, share of right steps).
+    """
+    exclude = {json.loads(line)["problem"] for line in a.test.read_text().splitlines() if line.strip()}
+    problems = training_problems(rng, exclude, a.problems)
+    pool_file = a.out.with_suffix(".samples.json")
+    if pool_file.exists():
+        pool = [tuple(x) for x in json.loads(pool_file.read_text())]
+    else:
+        gen_model, _ = common.load(a.generator)
+        pool = sample_pool(gen_model, problems, a.per_problem, a.temperature, a.seed)
+        pool_file.write_text(json.dumps(pool))
+    # Hold out whole problems (the first 300), not single solutions, so the figure is honest.
+    held_texts = {p.text for p in problems[:300]}
+    held = [x for x in pool if x[0] in held_texts]
+    train = [x for x in pool if x[0] not in held_texts]
+    share = sum(sum(ls) for _, _, ls in train) / sum(len(ls) for _, _, ls in train)
+    print(f"{len(train)} sampled training solutions, {share:.2%} of their steps correct; {len(held)} held out", flush=True)
+    return problems, exclude, held, train, share
+
+
+def mixed_batch(rng: random.Random, size: int, shares, train, problems) -> list:
+    """Labelled solutions in the given shares: sampled ones from `train`, gold and one-error ones of `problems`."""
+    out = []
+    for _ in range(size):
+        r = rng.random()
+        if r < shares[0]:
+            out.append(rng.choice(train))
+        else:
+            p = rng.choice(problems)
+            steps = task.solution_steps(p) if r < shares[0] + shares[1] else task.corrupted_steps(p, rng)
+            out.append((p.text, steps, task.step_labels(p, steps)))
+    return out
+
+
 def training_problems(rng: random.Random, exclude: set[str], count: int) -> list[task.Problem]:
     out = []
     while len(out) < count:
@@ -233,22 +271,8 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     rng = common.seed_all(a.seed)
-    exclude = {json.loads(line)["problem"] for line in a.test.read_text().splitlines() if line.strip()}
-    problems = training_problems(rng, exclude, a.problems)
-    pool_file = a.out.with_suffix(".samples.json")
-    if pool_file.exists():
-        pool = [tuple(x) for x in json.loads(pool_file.read_text())]
-    else:
-        gen_model, _ = common.load(a.generator)
-        pool = sample_pool(gen_model, problems, a.per_problem, a.temperature, a.seed)
-        pool_file.write_text(json.dumps(pool))
-    # Hold out whole problems (the first 300), not single solutions, so the figure is honest.
-    held_texts = {p.text for p in problems[:300]}
-    held = [x for x in pool if x[0] in held_texts]
-    train = [x for x in pool if x[0] not in held_texts]
+    problems, exclude, held, train, share = labelled_data(a, rng)
     train_problems = problems[300:]
-    share = sum(sum(ls) for _, _, ls in train) / sum(len(ls) for _, _, ls in train)
-    print(f"{len(train)} sampled training solutions, {share:.2%} of their steps correct; {len(held)} held out", flush=True)
 
     ck = torch.load(a.backbone)
     model = Llama(LlamaConfig(**dict(ck["config"], num_labels=2)))
@@ -276,15 +300,7 @@ def main():
     for step in range(start, a.steps):
         for gp in opt.param_groups:
             gp["lr"] = train_generator.lr_at(step, a.steps, a.lr, 50)
-        batch = []
-        for _ in range(a.batch):
-            r = brng.random()
-            if r < shares[0]:
-                batch.append(brng.choice(train))
-            else:
-                p = brng.choice(train_problems)
-                steps = task.solution_steps(p) if r < shares[0] + shares[1] else task.corrupted_steps(p, brng)
-                batch.append((p.text, steps, task.step_labels(p, steps)))
+        batch = mixed_batch(brng, a.batch, shares, train, train_problems)
         batch.sort(key=lambda x: len(x[1]))
         if a.dense:
             logits, dense, tags, lm = dense_forward(model, batch, lookup)

@@ -65,15 +65,7 @@ def head_phase(model: Llama, train, train_problems, steps: int, lr: float, batch
     for step in range(steps):
         for gp in opt.param_groups:
             gp["lr"] = train_generator.lr_at(step, steps, lr, 20)
-        items = []
-        for _ in range(batch):
-            r = rng.random()
-            if r < mix[0]:
-                items.append(rng.choice(train))
-            else:
-                p = rng.choice(train_problems)
-                st = task.solution_steps(p) if r < mix[0] + mix[1] else task.corrupted_steps(p, rng)
-                items.append((p.text, st, task.step_labels(p, st)))
+        items = train_prm.mixed_batch(rng, batch, mix, train, train_problems)
         picked, labels = train_prm.prm_forward(model, items)
         loss = F.cross_entropy(picked, labels)
         opt.zero_grad()
@@ -103,22 +95,9 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     rng = common.seed_all(a.seed)
-    exclude = {json.loads(line)["problem"] for line in a.test.read_text().splitlines() if line.strip()}
-    problems = train_prm.training_problems(rng, exclude, a.problems)
-    pool_file = a.out.with_suffix(".samples.json")
+    problems, exclude, held, train, share = train_prm.labelled_data(a, rng)
+    held_texts = {p.text for p in problems[:300]}
     gen_ck = torch.load(a.generator)
-    if pool_file.exists():
-        pool = [tuple(x) for x in json.loads(pool_file.read_text())]
-    else:
-        gen_model, _ = common.load(a.generator)
-        pool = train_prm.sample_pool(gen_model, problems, a.per_problem, a.temperature, a.seed)
-        pool_file.write_text(json.dumps(pool))
-    held_texts = {p.text for p in problems[:300]}  # whole problems held out, as train_prm.py does
-    held = [x for x in pool if x[0] in held_texts]
-    train = [x for x in pool if x[0] not in held_texts]
-    share = sum(sum(ls) for _, _, ls in train) / sum(len(ls) for _, _, ls in train)
-    print(f"{len(train)} sampled training solutions, {share:.2%} of their steps correct; {len(held)} held out", flush=True)
-
     cfg = dict(gen_ck["config"], num_labels=2, likelihood_features=1,
                step_tag_id=vocab.STEP_TAG_ID, solution_start_id=vocab.ASSISTANT_ID)
     model = Llama(LlamaConfig(**cfg))
