@@ -50,14 +50,6 @@ def rotate_half(x):
     return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
 
 
-def repeat_kv(x, rep: int):
-    """Grouped-query attention: each key/value head serves `rep` query heads (export-friendly form)."""
-    if rep == 1:
-        return x
-    b, h, t, d = x.shape
-    return x[:, :, None, :, :].expand(b, h, rep, t, d).reshape(b, h * rep, t, d)
-
-
 class Attention(nn.Module):
     def __init__(self, c: LlamaConfig):
         super().__init__()
@@ -80,11 +72,15 @@ class Attention(nn.Module):
             k = torch.cat([past_k, k], dim=2)
             v = torch.cat([past_v, v], dim=2)
         present = (k, v)
-        rep = c.num_attention_heads // c.num_key_value_heads
-        kk, vv = repeat_kv(k, rep), repeat_kv(v, rep)
-        att = (q @ kk.transpose(-1, -2)) / math.sqrt(hd) + mask
-        out = F.softmax(att, dim=-1) @ vv
-        return self.o_proj(out.transpose(1, 2).reshape(b, t, -1)), present
+        # Grouped-query attention without copying K and V per query head: the query heads that share
+        # a KV head are stacked along the time axis instead. Same result as repeating K and V, but the
+        # exported graph no longer expands the whole cache every decode step.
+        g, rep, total = c.num_key_value_heads, c.num_attention_heads // c.num_key_value_heads, k.shape[2]
+        qg = q.reshape(b, g, rep * t, hd)
+        att = (qg @ k.transpose(-1, -2)) / math.sqrt(hd)
+        att = att.view(b, g, rep, t, total) + mask.unsqueeze(2)
+        out = F.softmax(att, dim=-1).view(b, g, rep * t, total) @ v
+        return self.o_proj(out.view(b, c.num_attention_heads, t, hd).transpose(1, 2).reshape(b, t, -1)), present
 
 
 class Block(nn.Module):
