@@ -9,7 +9,7 @@ only in its own format; the PRM reads steps joined by the step tag instead of a 
 Phase 1 teaches the backbone the tag format: an LM loss on gold solutions written with tags, starting
 from the generator's weights and the tag's embedding from the one of a newline.
 Phase 2 freezes the backbone and fits the heads on checker-labelled solutions: samples from the small
-generator (the same seeded pool train_prm.py draws), gold ones, and gold ones with one error put in.
+generator (the same seeded pool train_prm.py draws, prm_data.py), gold ones, and gold ones with one error put in.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ import torch.nn.functional as F
 import common
 import task
 import train_generator
-import train_prm
+import prm_data
 import vocab
 from model import Llama, LlamaConfig
 
@@ -37,7 +37,7 @@ def lm_phase(model: Llama, problems, steps: int, lr: float, batch: int, rng: ran
         for gp in opt.param_groups:
             gp["lr"] = train_generator.lr_at(step, steps, lr, 20)
         chosen = [rng.choice(problems) for _ in range(batch)]
-        seqs = [train_prm.prm_ids(p.text, task.solution_steps(p)) for p in chosen]
+        seqs = [prm_data.prm_ids(p.text, task.solution_steps(p)) for p in chosen]
         ids, mask, pos = common.pad_batch(seqs)
         logits, _ = model(ids, mask, pos, hidden=True)
         logits = model.lm_head(logits)[:, :-1]
@@ -65,8 +65,8 @@ def head_phase(model: Llama, train, train_problems, steps: int, lr: float, batch
     for step in range(steps):
         for gp in opt.param_groups:
             gp["lr"] = train_generator.lr_at(step, steps, lr, 20)
-        items = train_prm.mixed_batch(rng, batch, mix, train, train_problems)
-        picked, labels = train_prm.prm_forward(model, items)
+        items = prm_data.mixed_batch(rng, batch, mix, train, train_problems)
+        picked, labels = prm_data.prm_forward(model, items)
         loss = F.cross_entropy(picked, labels)
         opt.zero_grad()
         loss.backward()
@@ -95,7 +95,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     rng = common.seed_all(a.seed)
-    problems, exclude, held, train, share = train_prm.labelled_data(a, rng)
+    problems, exclude, held, train, share = prm_data.labelled_data(a, rng)
     held_texts = {p.text for p in problems[:300]}
     gen_ck = torch.load(a.generator)
     cfg = dict(gen_ck["config"], num_labels=2, likelihood_features=1,
@@ -105,12 +105,12 @@ def main():
     with torch.no_grad():  # the tag stands where the generator wrote a blank line
         model.embed_tokens.weight[vocab.STEP_TAG_ID] = model.embed_tokens.weight[vocab.IDS["\n"]]
     lm_rng = random.Random(a.seed * 1000 + 1)
-    lm_problems = problems[300:] + train_prm.training_problems(lm_rng, exclude | held_texts, 20000)
+    lm_problems = problems[300:] + prm_data.training_problems(lm_rng, exclude | held_texts, 20000)
     lm_phase(model, lm_problems, a.lm_steps, a.lm_lr, a.batch, lm_rng)
     head_phase(model, train, problems[300:], a.head_steps, a.head_lr, a.batch,
                [float(x) for x in a.mix.split(",")], random.Random(a.seed * 1000 + 2))
     model.eval()
-    held_out = train_prm.evaluate(model, held)
+    held_out = prm_data.evaluate(model, held)
     print(f"held-out {json.dumps(held_out)}", flush=True)
     extra = {"parameters": model.param_count(), "lm_steps": a.lm_steps, "head_steps": a.head_steps,
              "trained_solutions": (a.lm_steps + a.head_steps) * a.batch, "sampled_pool": len(train),
