@@ -2,7 +2,7 @@
 
 The exporter names the norms and the embedding after their modules but folds every linear layer
 into an anonymous MatMul initializer (transposed). Those come in module order per layer:
-q, k, v, o, gate, up, down; then the head. The result is checked by exporting it again and
+q, k, v, o, gate, up, down; then the head (the likelihood PRM: LM head, score head, feature head). The result is checked by exporting it again and
 comparing every initializer with the original, so a wrong mapping cannot pass silently.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from onnx import numpy_helper
 
 import common
 import export_onnx
+import vocab
 from model import Llama, LlamaConfig
 
 LINEARS = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
@@ -31,7 +32,15 @@ def read_config(folder: Path) -> LlamaConfig:
                        num_hidden_layers=hf["num_hidden_layers"], num_attention_heads=hf["num_attention_heads"],
                        num_key_value_heads=hf["num_key_value_heads"], intermediate_size=hf["intermediate_size"],
                        max_position_embeddings=hf["max_position_embeddings"], rope_theta=hf["rope_theta"],
-                       rms_norm_eps=hf["rms_norm_eps"], num_labels=hf.get("num_labels", 0) if "prm" in hf else 0)
+                       rms_norm_eps=hf["rms_norm_eps"], num_labels=hf.get("num_labels", 0) if "prm" in hf else 0,
+                       **likelihood_fields(hf))
+
+
+def likelihood_fields(hf: dict) -> dict:
+    """The likelihood-feature PRM's settings, read back from what export_onnx writes."""
+    if "step_log_likelihood" not in hf.get("prm", {}).get("head_inputs", []):
+        return {}
+    return {"likelihood_features": 1, "step_tag_id": vocab.STEP_TAG_ID, "solution_start_id": vocab.ASSISTANT_ID}
 
 
 def initializers(path: Path) -> list[tuple[str, np.ndarray]]:
@@ -42,7 +51,7 @@ def recover(folder: Path) -> Llama:
     cfg = read_config(folder)
     model = Llama(cfg)
     prm = cfg.num_labels > 0
-    if prm:
+    if prm and not cfg.likelihood_features:
         model.lm_head = None
     named, anonymous = {}, []
     for name, arr in initializers(folder / "model.onnx"):
@@ -52,7 +61,9 @@ def recover(folder: Path) -> Llama:
             anonymous.append(arr)
     state = {k: torch.from_numpy(v.copy()) for k, v in named.items()}
     targets = [f"layers.{i}.{n}.weight" for i in range(cfg.num_hidden_layers) for n in LINEARS]
-    targets.append("score.weight" if prm else "lm_head.weight")
+    # In the order the forward pass uses them (the likelihood PRM reads its LM head before its heads).
+    targets += (["lm_head.weight", "score.weight", "feature_head.weight"] if cfg.likelihood_features
+                else ["score.weight"] if prm else ["lm_head.weight"])
     if len(targets) != len(anonymous):
         raise SystemExit(f"{folder}: expected {len(targets)} MatMul weights, found {len(anonymous)}")
     for t, arr in zip(targets, anonymous):
