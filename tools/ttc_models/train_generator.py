@@ -29,8 +29,10 @@ def batches(rng: random.Random, exclude: set[str], batch: int):
 
 
 def lm_loss(model: Llama, seqs: list[list[int]]) -> torch.Tensor:
+    """Next-token loss on the assistant turn, through the LM head (also of a PRM that keeps one)."""
     ids, mask, pos = common.pad_batch(seqs)
-    logits, _ = model(ids, mask, pos)
+    states, _ = model(ids, mask, pos, hidden=True)
+    logits = model.lm_head(states)
     targets = ids[:, 1:].clone()
     # Learn the assistant turn only: mask the prompt and the padding.
     for i, s in enumerate(seqs):

@@ -24,8 +24,8 @@ import torch.nn.functional as F
 
 import common
 import task
-import train_generator
 import prm_data
+import train_generator
 import vocab
 from model import Llama, LlamaConfig
 
@@ -37,15 +37,7 @@ def lm_phase(model: Llama, problems, steps: int, lr: float, batch: int, rng: ran
         for gp in opt.param_groups:
             gp["lr"] = train_generator.lr_at(step, steps, lr, 20)
         chosen = [rng.choice(problems) for _ in range(batch)]
-        seqs = [prm_data.prm_ids(p.text, task.solution_steps(p)) for p in chosen]
-        ids, mask, pos = common.pad_batch(seqs)
-        logits, _ = model(ids, mask, pos, hidden=True)
-        logits = model.lm_head(logits)[:, :-1]
-        targets = ids[:, 1:].clone()
-        targets[mask[:, 1:] == 0] = -100
-        for i in range(len(seqs)):  # the prompt is given, not written: no loss on it
-            targets[i, : len(vocab.prompt_ids(chosen[i].text)) - 1] = -100
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+        loss = train_generator.lm_loss(model, [prm_data.prm_ids(p.text, task.solution_steps(p)) for p in chosen])
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
