@@ -43,9 +43,14 @@ public sealed class InferenceOptions
             errors.Add($"deviceId: must not be negative (got {DeviceId})");
         }
 
-        if (IntraOpThreads < 0 || InterOpThreads < 0)
+        if (IntraOpThreads < 0)
         {
-            errors.Add("intraOpThreads/interOpThreads: must not be negative");
+            errors.Add($"intraOpThreads: must not be negative (got {IntraOpThreads})");
+        }
+
+        if (InterOpThreads < 0)
+        {
+            errors.Add($"interOpThreads: must not be negative (got {InterOpThreads})");
         }
 
         if (MaxBatchSize < 1)

@@ -1,3 +1,5 @@
+using Ttc.Inference;
+
 namespace TtcFunctions;
 
 /// <summary>Our settings: the "ttc" section of host.json (overridable with AzureFunctionsJobHost__ttc__...).</summary>
@@ -43,11 +45,6 @@ public sealed class HostSettings
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (ExecutionProvider is not ("cpu" or "cuda"))
-        {
-            errors.Add($"ttc:executionProvider must be 'cpu' or 'cuda' (got '{ExecutionProvider}')");
-        }
-
         if (MaxN < 1)
         {
             errors.Add($"ttc:maxN must be at least 1 (got {MaxN})");
@@ -63,23 +60,20 @@ public sealed class HostSettings
             errors.Add($"ttc:batchWindowMs must not be negative (got {BatchWindowMs})");
         }
 
-        if (MaxBatchSize < 1)
-        {
-            errors.Add($"ttc:maxBatchSize must be at least 1 (got {MaxBatchSize})");
-        }
-
-        if (IntraOpThreads < 0 || InterOpThreads < 0)
-        {
-            errors.Add($"ttc:intraOpThreads and ttc:interOpThreads must not be negative (got {IntraOpThreads} and {InterOpThreads})");
-        }
-
-        if (DecodeParallelism < 1)
-        {
-            errors.Add($"ttc:decodeParallelism must be at least 1 (got {DecodeParallelism})");
-        }
-
+        // The ONNX Runtime settings are checked where they are defined; here they get their section's prefix.
+        errors.AddRange(ToInferenceOptions().Validate().Select(e => "ttc:" + e));
         return errors;
     }
+
+    /// <summary>The ONNX Runtime settings of the generator and PRM this process serves.</summary>
+    public InferenceOptions ToInferenceOptions() => new()
+    {
+        ExecutionProvider = ExecutionProvider,
+        MaxBatchSize = MaxBatchSize,
+        IntraOpThreads = IntraOpThreads,
+        InterOpThreads = InterOpThreads,
+        DecodeParallelism = DecodeParallelism,
+    };
 
     /// <summary>Resolves a model path against the folder of host.json.</summary>
     public static string Resolve(string path, string baseFolder) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));

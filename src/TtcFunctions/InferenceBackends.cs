@@ -13,14 +13,7 @@ public sealed class InferenceBackends : IAsyncDisposable
     public InferenceBackends(HostSettings settings, string baseFolder)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var options = new InferenceOptions
-        {
-            ExecutionProvider = settings.ExecutionProvider,
-            MaxBatchSize = settings.MaxBatchSize,
-            IntraOpThreads = settings.IntraOpThreads,
-            InterOpThreads = settings.InterOpThreads,
-            DecodeParallelism = settings.DecodeParallelism,
-        };
+        var options = settings.ToInferenceOptions();
         _onnx = OnnxStepGenerator.Open(HostSettings.Resolve(settings.Generator, baseFolder), options);
         _batching = new BatchingCompletionModel(_onnx, TimeSpan.FromMilliseconds(settings.BatchWindowMs), settings.MaxBatchSize);
         Prm = OnnxProcessRewardModel.Open(HostSettings.Resolve(settings.Prm, baseFolder), options);

@@ -69,7 +69,9 @@ public class HostSettingsTests
     [Theory]
     [InlineData("ttc:decodeParallelism", "0")]
     [InlineData("ttc:intraOpThreads", "-1")]
-    public void Build_BadThreadSetting_FailsNamingTheKey(string key, string value)
+    [InlineData("ttc:interOpThreads", "-1")]
+    [InlineData("ttc:executionProvider", "tpu")]
+    public void Build_BadInferenceSetting_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<InvalidOperationException>(() => HostApp.Build(["--hostJson", HostJson, "--roles", "inference", $"--{key}", value]));
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
