@@ -61,7 +61,7 @@ public sealed partial class SolveOrchestrator(InstanceStore instances, Checkpoin
         {
             try
             {
-                await strategy.StepAsync(state, context, cancellationToken);
+                state = await SearchRunner.IterateAsync(state, context, cancellationToken);
             }
             catch (Exception) when (saving is not null)
             {

@@ -34,13 +34,23 @@ public sealed class Beam
     public int GeneratedTokens { get; set; }
 
     /// <summary>The full assistant text so far.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Text => string.Concat(Steps);
 
     /// <summary>Copies the beam under a new id, as a child of this one.</summary>
-    public Beam Branch(int id) => new()
+    public Beam Branch(int id)
     {
-        Id = id,
-        ParentId = Id,
+        var child = Clone();
+        child.Id = id;
+        child.ParentId = Id;
+        return child;
+    }
+
+    /// <summary>An independent copy with the same id.</summary>
+    public Beam Clone() => new()
+    {
+        Id = Id,
+        ParentId = ParentId,
         Subtree = Subtree,
         Steps = [.. Steps],
         Scores = [.. Scores],

@@ -1,6 +1,10 @@
 namespace Ttc.Search;
 
-/// <summary>What a search spent. Token and call counts are exact; times are wall-clock per phase.</summary>
+/// <summary>
+/// What a search spent. Token, call and sequence counts are exact and the same wherever the
+/// inference ran; the seconds are what the inference runner measured (a search's share of a
+/// batch it shared with others).
+/// </summary>
 public sealed class ComputeUsage
 {
     /// <summary>Tokens the generator produced (lookahead included).</summary>
@@ -12,10 +16,10 @@ public sealed class ComputeUsage
     /// <summary>Tokens the PRM read.</summary>
     public long PrmTokens { get; set; }
 
-    /// <summary>Batched generator calls.</summary>
+    /// <summary>Generation phases that asked the generator (each one batched call).</summary>
     public int GeneratorCalls { get; set; }
 
-    /// <summary>Batched PRM calls.</summary>
+    /// <summary>Score phases that asked the PRM (each one batched call).</summary>
     public int PrmCalls { get; set; }
 
     /// <summary>Sequences generated (one per request of every call).</summary>
@@ -30,9 +34,6 @@ public sealed class ComputeUsage
     /// <summary>Seconds spent waiting for the PRM.</summary>
     public double ScoringSeconds { get; set; }
 
-    /// <summary>Seconds spent selecting, pruning and bookkeeping.</summary>
-    public double SelectionSeconds { get; set; }
-
     /// <summary>Adds another usage to this one (for totals over problems).</summary>
     public void Add(ComputeUsage other)
     {
@@ -46,7 +47,43 @@ public sealed class ComputeUsage
         ScoredSequences += other.ScoredSequences;
         GenerationSeconds += other.GenerationSeconds;
         ScoringSeconds += other.ScoringSeconds;
-        SelectionSeconds += other.SelectionSeconds;
+    }
+
+    /// <summary>Counts one generation phase of <paramref name="requests"/> requests (nothing when there were none).</summary>
+    public void CountGeneration(int requests, IReadOnlyList<GeneratedStep> results, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (requests == 0)
+        {
+            return;
+        }
+
+        GeneratorCalls++;
+        GeneratedSequences += requests;
+        GenerationSeconds += seconds;
+        foreach (var r in results)
+        {
+            GeneratedTokens += r.GeneratedTokens;
+            PromptTokens += r.PromptTokens;
+        }
+    }
+
+    /// <summary>Counts one score phase of <paramref name="requests"/> requests (nothing when there were none).</summary>
+    public void CountScoring(int requests, IReadOnlyList<StepScores> results, double seconds)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (requests == 0)
+        {
+            return;
+        }
+
+        PrmCalls++;
+        ScoredSequences += requests;
+        ScoringSeconds += seconds;
+        foreach (var r in results)
+        {
+            PrmTokens += r.Tokens;
+        }
     }
 
     /// <summary>A copy of the counts.</summary>

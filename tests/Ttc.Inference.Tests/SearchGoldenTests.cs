@@ -63,6 +63,25 @@ public class SearchGoldenTests
         AssertMatchesGolden(golden);
     }
 
+    [Fact(Timeout = 600_000)]
+    public async Task Search_AllAtOnceSharingBatches_ReproducesTheRecordedOutputs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var generator = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions());
+        using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), new InferenceOptions());
+        var cases = Cases().ToList();
+        var results = new SearchResult?[cases.Count];
+        var runner = new SearchRunner(new SearchContext(generator, prm), concurrency: cases.Count);
+        await runner.RunAsync(
+            cases.Select((c, i) => (i, StrategyRegistry.Get(c.Config.Strategy).Start(c.Problem, c.Config))),
+            (i, r, _) => { results[i] = r; return Task.CompletedTask; },
+            cancellationToken: ct);
+
+        Assert.True(runner.Stats.MeanGenerationBatch > 8, $"searches did not share batches (mean generation batch {runner.Stats.MeanGenerationBatch:F1})");
+        var actual = new JsonArray(cases.Select((c, i) => (JsonNode)Record(c.Problem, c.Config, results[i]!)).ToArray());
+        AssertMatchesGolden(new JsonObject { ["models"] = ModelsHash(), ["cases"] = actual });
+    }
+
     private static void AssertMatchesGolden(JsonObject actual)
     {
         Assert.True(File.Exists(GoldenPath), $"{GoldenPath} is missing: record it with TTC_RECORD_GOLDEN=1.");

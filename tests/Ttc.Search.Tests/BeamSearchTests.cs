@@ -12,7 +12,7 @@ public class BeamSearchTests
     };
 
     [Fact(Timeout = 120_000)]
-    public async Task StepAsync_Survivors_CopiedRoundRobinBackToN()
+    public async Task Iteration_Survivors_CopiedRoundRobinBackToN()
     {
         var gen = new ScriptedGenerator((r, i) => r.StopSequence is null ? Final("\\boxed{1}") : Step($"{(Depth(r) == 0 ? "a" : "b")}{i}"));
         var prm = ScriptedPrm.ByStep(new Dictionary<string, double> { ["a0"] = 0.1, ["a1"] = 0.9, ["a2"] = 0.5, ["a3"] = 0.7 });
@@ -24,12 +24,12 @@ public class BeamSearchTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task StepAsync_FinishedBeams_LeaveTheActiveSet()
+    public async Task Iteration_FinishedBeams_LeaveTheActiveSet()
     {
         var gen = new ScriptedGenerator((r, i) => i == 0 || r.StopSequence is null ? Final($"done {i} \\boxed{{{i}}}") : Step($"s{i}"));
         var strategy = StrategyRegistry.Get(StrategyNames.BeamSearch);
         var state = strategy.Start("p", Config(4, 2, 5));
-        await strategy.StepAsync(state, new SearchContext(gen, ScriptedPrm.ByStep(new Dictionary<string, double>())), TestContext.Current.CancellationToken);
+        state = await SearchRunner.IterateAsync(state, new SearchContext(gen, ScriptedPrm.ByStep(new Dictionary<string, double>())), TestContext.Current.CancellationToken);
 
         Assert.Single(state.Completed);
         Assert.Equal(StopReason.EndOfSequence, state.Completed[0].StopReason);
@@ -38,17 +38,17 @@ public class BeamSearchTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task StepAsync_EmptyStep_CompletesTheBeam()
+    public async Task Iteration_EmptyStep_CompletesTheBeam()
     {
         var gen = new ScriptedGenerator((r, i) => i == 1 ? new GeneratedStep(string.Empty, StopReason.Separator, 1, 0) : Step("x" + i));
         var strategy = StrategyRegistry.Get(StrategyNames.BeamSearch);
         var state = strategy.Start("p", Config(4, 4, 5));
-        await strategy.StepAsync(state, new SearchContext(gen, ScriptedPrm.ByStep(new Dictionary<string, double>())), TestContext.Current.CancellationToken);
+        state = await SearchRunner.IterateAsync(state, new SearchContext(gen, ScriptedPrm.ByStep(new Dictionary<string, double>())), TestContext.Current.CancellationToken);
         Assert.Single(state.Completed);
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task StepAsync_FilterDuplicates_KeepsFirstOfEachText()
+    public async Task Iteration_FilterDuplicates_KeepsFirstOfEachText()
     {
         string[] texts = ["x", "x", "y", "z"];
         var prm = ScriptedPrm.ByStep(new Dictionary<string, double> { ["x"] = 0.9, ["y"] = 0.5, ["z"] = 0.4 });
@@ -57,7 +57,7 @@ public class BeamSearchTests
             var gen = new ScriptedGenerator((r, i) => Step(texts[i]));
             var strategy = StrategyRegistry.Get(StrategyNames.BeamSearch);
             var state = strategy.Start("p", Config(4, 2, 5, filter));
-            await strategy.StepAsync(state, new SearchContext(gen, prm), TestContext.Current.CancellationToken);
+            state = await SearchRunner.IterateAsync(state, new SearchContext(gen, prm), TestContext.Current.CancellationToken);
             Assert.Equal(expected, state.Active.Select(b => b.Text));
         }
     }
@@ -113,13 +113,13 @@ public class BeamSearchTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task StepAsync_Lookahead_ScoresTheLookaheadText()
+    public async Task Iteration_Lookahead_ScoresTheLookaheadText()
     {
         var gen = new ScriptedGenerator((r, i) => r.Sampling.Temperature == 0 ? Step("look") : Step("s" + i));
         var prm = ScriptedPrm.ByStep(new Dictionary<string, double>());
         var strategy = StrategyRegistry.Get(StrategyNames.BeamSearch);
         var state = strategy.Start("p", Config(2, 2, 5) with { Lookahead = 1 });
-        await strategy.StepAsync(state, new SearchContext(gen, prm), TestContext.Current.CancellationToken);
+        state = await SearchRunner.IterateAsync(state, new SearchContext(gen, prm), TestContext.Current.CancellationToken);
 
         Assert.Equal(2, gen.Calls.Count);
         Assert.All(gen.Calls[1], r => Assert.Equal(0, r.Sampling.Temperature));

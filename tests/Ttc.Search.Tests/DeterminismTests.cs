@@ -4,7 +4,7 @@ namespace Ttc.Search.Tests;
 
 public class DeterminismTests
 {
-    private static readonly IProcessRewardModel Prm = new ScriptedPrm(r => r.Steps.Select(s => (double)(System.Math.Abs(s.GetHashCode(StringComparison.Ordinal)) % 1000) / 1000).ToList());
+    private static readonly IProcessRewardModel Prm = new ScriptedPrm(r => r.Steps.Select(StableScores.Of).ToList());
 
     public static TheoryData<string> AllStrategies => [.. StrategyNames.All];
 
@@ -31,17 +31,18 @@ public class DeterminismTests
 
     [Theory(Timeout = 120_000)]
     [MemberData(nameof(AllStrategies))]
-    public async Task ContinueAsync_StateRestoredFromJsonAfterEveryStep_EqualsUninterruptedRun(string strategy)
+    public async Task Apply_StateRestoredFromJsonAfterEveryPhase_EqualsUninterruptedRun(string strategy)
     {
-        var config = new SearchConfig { Strategy = strategy, N = 8, BeamWidth = 2, NumIterations = 6, Seed = 11, Lookahead = 1 };
+        var config = new SearchConfig { Strategy = strategy, N = 8, BeamWidth = 2, NumIterations = 6, Seed = 11, Lookahead = 2 };
         var context = new SearchContext(new RandomGenerator(), Prm);
         var expected = await SearchRunner.SolveAsync("p", config, context, cancellationToken: TestContext.Current.CancellationToken);
 
         var impl = StrategyRegistry.Get(strategy);
         var json = JsonSerializer.Serialize(impl.Start("p", config));
+        var phases = new List<SearchPhase>();
         while (true)
         {
-            // Each step starts from a checkpoint, as a worker that crashed and restarted would.
+            // Each phase starts from a checkpoint, as a worker that crashed and restarted would.
             var state = JsonSerializer.Deserialize<SearchState>(json)!;
             if (state.Finished)
             {
@@ -49,11 +50,67 @@ public class DeterminismTests
                 Assert.Equal(expected.Completions, resumed.Completions, CompletionComparer.Instance);
                 Assert.Equal(expected.Answer, resumed.Answer);
                 Assert.Equal(expected.Compute.GeneratedTokens, resumed.Compute.GeneratedTokens);
-                return;
+                Assert.Equal(expected.Compute.GeneratorCalls, resumed.Compute.GeneratorCalls);
+                break;
             }
 
-            await impl.StepAsync(state, context, TestContext.Current.CancellationToken);
-            json = JsonSerializer.Serialize(state);
+            phases.Add(state.Phase);
+            var plan = impl.Plan(state);
+            json = JsonSerializer.Serialize(impl.Apply(state, await context.ExecuteAsync(plan, TestContext.Current.CancellationToken)));
+        }
+
+        if (strategy is StrategyNames.BeamSearch or StrategyNames.Dvts)
+        {
+            Assert.Contains(SearchPhase.Lookahead, phases);
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task RunAsync_ManySearchesAtOnce_SameResultsAsOneByOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var jobs = StrategyNames.All
+            .SelectMany(s => Enumerable.Range(0, 4).Select(seed => new SearchConfig { Strategy = s, N = 8, BeamWidth = 2, NumIterations = 5, Seed = seed, Lookahead = seed % 2 }))
+            .Select((c, i) => (Problem: $"problem {i % 3}", Config: c))
+            .ToList();
+        var alone = new List<SearchResult>();
+        foreach (var (problem, config) in jobs)
+        {
+            alone.Add(await SearchRunner.SolveAsync(problem, config, new SearchContext(new RandomGenerator(), Prm), cancellationToken: ct));
+        }
+
+        var generator = new ScriptedCounter(new RandomGenerator());
+        var runner = new SearchRunner(new SearchContext(generator, Prm), concurrency: 7);
+        var together = new SearchResult?[jobs.Count];
+        await runner.RunAsync(
+            jobs.Select((j, i) => (i, StrategyRegistry.Get(j.Config.Strategy).Start(j.Problem, j.Config))),
+            (i, r, _) => { together[i] = r; return Task.CompletedTask; },
+            cancellationToken: ct);
+
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            Assert.Equal(alone[i].Completions, together[i]!.Completions, CompletionComparer.Instance);
+            Assert.Equal(alone[i].Answer, together[i]!.Answer);
+            Assert.Equal(alone[i].Compute.GeneratedTokens, together[i]!.Compute.GeneratedTokens);
+            Assert.Equal(alone[i].Compute.PrmTokens, together[i]!.Compute.PrmTokens);
+            Assert.Equal(alone[i].Compute.GeneratorCalls, together[i]!.Compute.GeneratorCalls);
+        }
+
+        Assert.True(generator.MaxBatch > 8, $"the runner never merged searches into one call (largest batch {generator.MaxBatch})");
+        Assert.Equal(generator.Calls, runner.Stats.GenerationCalls);
+    }
+
+    private sealed class ScriptedCounter(IStepGenerator inner) : IStepGenerator
+    {
+        public int Calls { get; private set; }
+
+        public int MaxBatch { get; private set; }
+
+        public Task<IReadOnlyList<GeneratedStep>> GenerateAsync(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            MaxBatch = System.Math.Max(MaxBatch, requests.Count);
+            return inner.GenerateAsync(requests, cancellationToken);
         }
     }
 
@@ -65,6 +122,6 @@ public class DeterminismTests
             x is not null && y is not null && x.Text == y.Text && x.Scores.SequenceEqual(y.Scores)
             && x.AggregatedScore == y.AggregatedScore && x.Answer == y.Answer && x.GeneratedTokens == y.GeneratedTokens;
 
-        public int GetHashCode(Completion obj) => obj.Text.GetHashCode(StringComparison.Ordinal);
+        public int GetHashCode(Completion obj) => obj.Text.Length;
     }
 }

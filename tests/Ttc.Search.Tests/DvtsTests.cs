@@ -10,7 +10,7 @@ public class DvtsTests
     };
 
     [Fact(Timeout = 120_000)]
-    public async Task StepAsync_EachSubtree_AppendsItsBestCandidate()
+    public async Task Iteration_EachSubtree_AppendsItsBestCandidate()
     {
         var gen = new ScriptedGenerator((r, i) => Step("c" + i));
         var prm = ScriptedPrm.ByStep(new Dictionary<string, double> { ["c0"] = 0.3, ["c1"] = 0.8, ["c2"] = 0.6, ["c3"] = 0.1 });
@@ -18,7 +18,7 @@ public class DvtsTests
         var state = strategy.Start("p", Config(4, 2, 5));
         Assert.Equal(2, state.Active.Count); // n/M subtrees
 
-        await strategy.StepAsync(state, new SearchContext(gen, prm), TestContext.Current.CancellationToken);
+        state = await SearchRunner.IterateAsync(state, new SearchContext(gen, prm), TestContext.Current.CancellationToken);
         Assert.Equal(4, gen.Calls[0].Count); // M candidates per subtree
         Assert.Equal(["c1\n\n", "c2\n\n"], state.Active.Select(b => b.Text));
         Assert.Equal([0, 1], state.Active.Select(b => b.Subtree));
@@ -52,7 +52,7 @@ public class DvtsTests
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task StepAsync_MinAggregation_ChoosesByWeakestStep()
+    public async Task Iteration_MinAggregation_ChoosesByWeakestStep()
     {
         // Candidate 0's last step is best, but its lookahead-free path has a weak step under min.
         var gen = new ScriptedGenerator((r, i) => r.Prefix.Length == 0 ? Step("root") : Step(i == 0 ? "hi" : "mid"));
@@ -60,8 +60,8 @@ public class DvtsTests
         var strategy = StrategyRegistry.Get(StrategyNames.Dvts);
         var state = strategy.Start("p", Config(2, 2, 5) with { Aggregation = AggregationStrategy.Min });
         var context = new SearchContext(gen, prm);
-        await strategy.StepAsync(state, context, TestContext.Current.CancellationToken);
-        await strategy.StepAsync(state, context, TestContext.Current.CancellationToken);
+        state = await SearchRunner.IterateAsync(state, context, TestContext.Current.CancellationToken);
+        state = await SearchRunner.IterateAsync(state, context, TestContext.Current.CancellationToken);
         Assert.EndsWith("mid\n\n", Assert.Single(state.Active).Text, StringComparison.Ordinal);
     }
 }

@@ -41,7 +41,8 @@ internal sealed class RandomGenerator : IStepGenerator
     {
         var results = requests.Select(r =>
         {
-            var rng = new Random(HashCode.Combine(r.Sampling.Seed, r.Prefix.Length));
+            // Seeds.Derive, not HashCode.Combine: the same request must give the same text in every process.
+            var rng = new Random((int)(Seeds.Derive(r.Sampling.Seed, r.Prefix.Length, 0) & int.MaxValue));
             int depth = r.Prefix.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Length;
             if (r.StopSequence is null || depth >= 3 || rng.Next(5) == 0)
             {
@@ -52,5 +53,20 @@ internal sealed class RandomGenerator : IStepGenerator
             return new GeneratedStep($"step {depth}: {rng.Next(3)}\n\n", StopReason.Separator, r.Prefix.Length, 4);
         }).ToList();
         return Task.FromResult<IReadOnlyList<GeneratedStep>>(results);
+    }
+}
+
+/// <summary>Stable pseudo-scores: the same text scores the same in every process (unlike string.GetHashCode).</summary>
+internal static class StableScores
+{
+    public static double Of(string text)
+    {
+        ulong h = 14695981039346656037UL; // FNV-1a
+        foreach (char c in text)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+
+        return (h % 1000) / 1000.0;
     }
 }

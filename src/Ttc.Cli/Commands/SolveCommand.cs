@@ -45,14 +45,12 @@ internal static class SolveCommand
             var options = ModelCatalog.Options(parse.GetValue(search.Device)!);
             using var generator = ModelCatalog.OpenGenerator(parse.GetValue(search.Generator)!, options);
             using var prm = StrategyNames.UsesPrm(strategy) ? ModelCatalog.OpenPrm(parse.GetValue(search.Prm)!, options) : null;
-            var result = await SearchRunner.SolveAsync(problem, config, new Search.SearchContext(generator.Generator, prm), (state, _) =>
+            var result = await SearchRunner.SolveAsync(problem, config, new Search.SearchContext(generator.Generator, prm), state =>
             {
                 if (!json)
                 {
                     stderr.WriteLine($"step {state.Iteration}: {state.Active.Count} live, {state.Completed.Count} finished, {state.Compute.GeneratedTokens} tokens");
                 }
-
-                return Task.CompletedTask;
             }, ct);
             if (json)
             {
@@ -84,7 +82,6 @@ internal static class SolveCommand
         ["scoredSequences"] = c.ScoredSequences,
         ["generationSeconds"] = System.Math.Round(c.GenerationSeconds, 3),
         ["scoringSeconds"] = System.Math.Round(c.ScoringSeconds, 3),
-        ["selectionSeconds"] = System.Math.Round(c.SelectionSeconds, 4),
     };
 
     private static JsonObject ToJson(SearchResult r, SearchConfig config, long cached) => new()

@@ -1,10 +1,8 @@
-using System.Diagnostics;
-
 namespace Ttc.Search.Strategies;
 
 /// <summary>
 /// The shared shape of the sampling strategies: n independent samples of the whole solution in one
-/// batched call, optionally scored by the PRM in one batched call; the strategy only chooses.
+/// generation phase, optionally scored by the PRM in one score phase; the strategy only chooses.
 /// </summary>
 public abstract class IndependentSampling : SearchStrategy
 {
@@ -18,16 +16,20 @@ public abstract class IndependentSampling : SearchStrategy
     protected virtual double Temperature(SearchConfig config) => config.Temperature;
 
     /// <inheritdoc />
-    public override async Task StepAsync(SearchState state, SearchContext context, CancellationToken cancellationToken = default)
+    protected override IReadOnlyList<StepRequest> PlanGeneration(SearchState state) =>
+        Enumerable.Range(0, SampleCount(state.Config))
+            .Select(j => Request(state, string.Empty, toEnd: true, Seeds.Derive(state.Config.Seed, 0, j), Temperature(state.Config)))
+            .ToList();
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<ScoreRequest> PlanScoring(SearchState state) =>
+        state.Completed.Select(b => ScoreText(state, b.Text)).ToList();
+
+    /// <inheritdoc />
+    protected override void ApplyGeneration(SearchState state, IReadOnlyList<GeneratedStep> results)
     {
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(context);
-        int count = SampleCount(state.Config);
-        var requests = Enumerable.Range(0, count)
-            .Select(j => SearchContext.Request(state, string.Empty, toEnd: true, Seeds.Derive(state.Config.Seed, 0, j), Temperature(state.Config)))
-            .ToList();
-        var results = await context.GenerateAsync(state, requests, cancellationToken);
-        long start = Stopwatch.GetTimestamp();
+        ArgumentNullException.ThrowIfNull(results);
         foreach (var r in results)
         {
             state.Completed.Add(new Beam
@@ -40,18 +42,20 @@ public abstract class IndependentSampling : SearchStrategy
             });
         }
 
-        state.Compute.SelectionSeconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
-        if (Scored)
+        End(state, Scored ? SearchPhase.Score : SearchPhase.Done);
+    }
+
+    /// <inheritdoc />
+    protected override void ApplyScoring(SearchState state, IReadOnlyList<StepScores> results)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(results);
+        for (int i = 0; i < results.Count; i++)
         {
-            var scores = await context.ScoreAsync(state, state.Completed.Select(b => b.Text).ToList(), cancellationToken);
-            for (int i = 0; i < scores.Count; i++)
-            {
-                state.Completed[i].Scores = [.. scores[i].Scores];
-            }
+            state.Completed[i].Scores = [.. results[i].Scores];
         }
 
-        state.Iteration = 1;
-        state.Finished = true;
+        End(state, SearchPhase.Done);
     }
 
     /// <inheritdoc />
@@ -64,4 +68,11 @@ public abstract class IndependentSampling : SearchStrategy
 
     /// <summary>Index of the chosen completion, or -1.</summary>
     protected abstract int Choose(IReadOnlyList<Completion> completions);
+
+    // The one iteration of a sampling strategy is over once its samples are drawn (and scored).
+    private static void End(SearchState state, SearchPhase phase)
+    {
+        state.Phase = phase;
+        state.Iteration = 1;
+    }
 }
