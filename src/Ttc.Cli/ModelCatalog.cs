@@ -1,3 +1,4 @@
+using Ttc.Evaluation;
 using Ttc.Inference;
 using Ttc.Inference.Onnx;
 using Ttc.Inference.OpenAi;
@@ -41,6 +42,13 @@ internal static class ModelCatalog
 
     /// <summary>The shipped synthetic held-out set.</summary>
     public static string SyntheticTestSet() => Resolve("synthetic", "synthetic-test.jsonl");
+
+    /// <summary>The problems of a dataset file ("synthetic": the shipped held-out set).</summary>
+    public static List<EvalProblem> ReadDataset(string nameOrPath, int? limit, Action<SkippedLine>? skipped = null)
+    {
+        using var reader = new StreamReader(nameOrPath == "synthetic" ? SyntheticTestSet() : nameOrPath);
+        return Dataset.Read(reader, limit, skipped);
+    }
 
     private static string Resolve(string nameOrPath, string? shipped)
     {

@@ -1,44 +1,47 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ttc.Search;
 
 namespace Ttc.Cli;
 
-/// <summary>The search settings shared by solve and eval, as command-line options.</summary>
+/// <summary>
+/// The search settings as command-line options, one per <see cref="SearchSettings.All"/> entry
+/// (--beam-width for beamWidth), bound by <see cref="SearchSettings.Bind"/> so that defaults and
+/// checks are <see cref="SearchConfig"/>'s own; plus the model options solve and eval share.
+/// </summary>
 internal sealed class SearchOptions
 {
-    public Option<int> BeamWidth { get; } = new("--beam-width") { Description = "Beam width M (beam search keeps n/M; DVTS runs n/M subtrees).", DefaultValueFactory = _ => 4 };
+    private readonly Dictionary<string, Option> _settings = [];
 
-    public Option<int> NumIterations { get; } = new("--num-iterations") { Description = "Most search steps; the last one writes to the end.", DefaultValueFactory = _ => 40 };
+    /// <summary>Options for every setting except those in <paramref name="except"/> (which the command declares its own way).</summary>
+    public SearchOptions(params string[] except)
+    {
+        foreach (var s in SearchSettings.All.Where(s => !except.Contains(s.Name)))
+        {
+            var description = $"{s.Description} Default: {s.Default}.";
+            _settings[s.Name] = s.Kind == SearchSettingKind.Boolean
+                ? new Option<bool>(s.OptionName) { Description = description }
+                : new Option<string>(s.OptionName) { Description = description };
+        }
+    }
 
-    public Option<int> Lookahead { get; } = new("--lookahead") { Description = "Greedy steps generated past each candidate before scoring it.", DefaultValueFactory = _ => 0 };
-
-    public Option<double> Temperature { get; } = new("--temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 0.8 };
-
-    public Option<double> TopP { get; } = new("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => 1.0 };
-
-    public Option<int> MaxTokens { get; } = new("--max-tokens") { Description = "Token limit of one generation call.", DefaultValueFactory = _ => 2048 };
-
-    public Option<string> Aggregation { get; } = new("--aggregation") { Description = "Step score aggregation: last, min or prod.", DefaultValueFactory = _ => "last" };
-
-    public Option<bool> FilterDuplicates { get; } = new("--filter-duplicates") { Description = "Beam search: drop beams with the same text." };
-
-    public Option<bool> SortCompleted { get; } = new("--sort-completed") { Description = "Beam search: return finished beams best first." };
-
-    public Option<long> Seed { get; } = new("--seed") { Description = "Seed of all sampling.", DefaultValueFactory = _ => 42 };
-
-    public Option<string> Generator { get; } = new("--generator") { Description = "Generator: small, large (the shipped models) or a model folder.", DefaultValueFactory = _ => "small" };
+    public Option<string> Generator { get; } = new("--generator") { Description = "Generator: small, large (the shipped models), a model folder, or an OpenAI-compatible server URL.", DefaultValueFactory = _ => "small" };
 
     public Option<string> Prm { get; } = new("--prm") { Description = "PRM: prm (the shipped one) or a model folder.", DefaultValueFactory = _ => "prm" };
 
     public Option<string> Device { get; } = new("--execution-provider") { Description = "ONNX Runtime execution provider: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+
+    /// <summary>The seed option (eval reports it).</summary>
+    public Option Seed => _settings["seed"];
 
     /// <summary>Prints each invalid setting as the option that carries it ("--beam-width: ..."); returns the usage exit code.</summary>
     public static int Report(SearchConfigException ex, TextWriter stderr)
     {
         foreach (var e in ex.Errors)
         {
-            var option = string.Concat(e.Field.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
-            stderr.WriteLine($"error: --{option}: {e.Message}");
+            var option = SearchSettings.All.FirstOrDefault(s => s.Name == e.Field)?.OptionName ?? "--" + e.Field;
+            stderr.WriteLine($"error: {option}: {e.Message}");
         }
 
         return ExitCodes.Usage;
@@ -46,37 +49,69 @@ internal sealed class SearchOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { BeamWidth, NumIterations, Lookahead, Temperature, TopP, MaxTokens, Aggregation, FilterDuplicates, SortCompleted, Seed, Generator, Prm, Device })
+        foreach (var o in _settings.Values.Append(Generator).Append(Prm).Append(Device))
         {
             command.Options.Add(o);
         }
     }
 
-    /// <summary>The configuration for <paramref name="strategy"/> at <paramref name="n"/>, or the errors naming the bad options.</summary>
-    public SearchConfig Build(ParseResult parse, string strategy, int n, bool fitBeamWidth = false)
+    /// <summary>The values the user gave, as the JSON the binder reads (numbers parsed, other text as strings).</summary>
+    public Dictionary<string, JsonNode?> Given(ParseResult parse)
     {
-        var aggregationName = parse.GetValue(Aggregation);
-        if (!ScoreAggregation.TryParse(aggregationName, out var aggregation))
+        ArgumentNullException.ThrowIfNull(parse);
+        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (name, option) in _settings)
         {
-            throw new SearchConfigException([new ConfigError("aggregation", $"must be last, min or prod (got '{aggregationName}')")]);
+            if (parse.GetResult(option) is not { Implicit: false })
+            {
+                continue;
+            }
+
+            values[name] = option switch
+            {
+                Option<bool> flag => JsonValue.Create(parse.GetValue(flag)),
+                Option<string> text => Literal(parse.GetValue(text) ?? string.Empty),
+                _ => null,
+            };
         }
 
-        int m = parse.GetValue(BeamWidth);
-        return new SearchConfig
+        return values;
+    }
+
+    /// <summary>The configuration for <paramref name="strategy"/> at <paramref name="n"/>; throws with every bad option.</summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="strategy">The strategy.</param>
+    /// <param name="n">The budget.</param>
+    /// <param name="fitBeamWidth">A sweep over n starts below M: there one beam of width n is the search.</param>
+    public SearchConfig Build(ParseResult parse, string strategy, int n, bool fitBeamWidth = false)
+    {
+        var values = Given(parse);
+        values["strategy"] = strategy;
+        values["n"] = n;
+        if (fitBeamWidth)
         {
-            Strategy = strategy,
-            N = n,
-            // A sweep over n starts below M: there one beam of width n is the search.
-            BeamWidth = fitBeamWidth ? System.Math.Min(m, n) : m,
-            NumIterations = parse.GetValue(NumIterations),
-            Lookahead = parse.GetValue(Lookahead),
-            Temperature = parse.GetValue(Temperature),
-            TopP = parse.GetValue(TopP),
-            MaxTokens = parse.GetValue(MaxTokens),
-            Aggregation = aggregation,
-            FilterDuplicates = parse.GetValue(FilterDuplicates),
-            SortCompleted = parse.GetValue(SortCompleted),
-            Seed = parse.GetValue(Seed),
-        }.EnsureValid();
+            var width = SearchSettings.BindOrThrow(values.Where(v => v.Key != "n")).BeamWidth;
+            values["beamWidth"] = System.Math.Min(width, n);
+        }
+
+        return SearchSettings.BindOrThrow(values);
+    }
+
+    // A number stays a number and anything else a string, so "--n 4" is 4 and "--n four" is reported as not a number.
+    private static JsonNode Literal(string text)
+    {
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            try
+            {
+                return JsonNode.Parse(text)!;
+            }
+            catch (JsonException)
+            {
+                // "1." or "+1" parse as numbers but are not JSON: keep the text.
+            }
+        }
+
+        return JsonValue.Create(text);
     }
 }

@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Microsoft.Extensions.Logging;
+using Ttc.Evaluation;
 using Ttc.Math;
+using Ttc.Search;
 
 namespace Ttc.Durable;
 
@@ -103,77 +105,37 @@ public sealed partial class BatchOrchestrator(DurableClient client, ILogger<Batc
             throw new CheckpointCorruptException($"Dataset blob '{input.Dataset}' does not exist.", ex);
         }
 
-        var problems = new List<BatchProblem>();
-        int number = 0;
-        foreach (var line in content.Split('\n'))
-        {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            try
-            {
-                var o = JsonNode.Parse(line) as JsonObject;
-                var problem = o?["problem"]?.GetValue<string>();
-                var answer = o?["answer"]?.ToString();
-                if (problem is null || answer is null)
-                {
-                    Log.SkippedLine(logger, input.Dataset, number, "needs 'problem' and 'answer'");
-                    continue;
-                }
-
-                int? level = o!["level"]?.GetValueKind() == JsonValueKind.Number ? o["level"]!.GetValue<int>() : null;
-                problems.Add(new BatchProblem(o["unique_id"]?.ToString() ?? $"line {number}", problem, answer, level));
-            }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-            {
-                Log.SkippedLine(logger, input.Dataset, number, ex.Message);
-            }
-
-            if (problems.Count >= (input.Limit ?? int.MaxValue))
-            {
-                break;
-            }
-        }
-
-        return problems;
+        using var reader = new StringReader(content);
+        return Dataset.Read(reader, input.Limit, skipped => Log.SkippedLine(logger, input.Dataset, skipped.Line, skipped.Reason))
+            .Select(p => new BatchProblem(p.Id, p.Problem, p.Answer, p.Level))
+            .ToList();
     }
 
     private async Task<JsonObject> WriteResultsAsync(string batchId, BatchInput input, List<BatchProblem> problems, List<InstanceRecord> children, CancellationToken ct)
     {
         var lines = new StringBuilder();
-        int correct = 0;
-        long generated = 0, prm = 0;
-        var perLevel = new SortedDictionary<int, (int Correct, int Total)>();
+        var accuracy = new AccuracyTally();
+        var compute = new ComputeUsage();
         for (int i = 0; i < problems.Count; i++)
         {
             var p = problems[i];
-            var output = children[i].Output is { } o ? JsonNode.Parse(o) : null;
-            var answer = output?["answer"]?.GetValue<string>();
-            bool ok = children[i].RuntimeStatus == RuntimeStatus.Completed && answer is not null && MathEquivalence.AreEquivalent(answer, p.Answer);
-            correct += ok ? 1 : 0;
-            generated += output?["compute"]?["generatedTokens"]?.GetValue<long>() ?? 0;
-            prm += output?["compute"]?["prmTokens"]?.GetValue<long>() ?? 0;
-            if (p.Level is { } l)
+            var child = children[i];
+            var result = child.RuntimeStatus == RuntimeStatus.Completed && child.Output is { } o ? SearchResult.FromJson(JsonNode.Parse(o)!) : null;
+            bool ok = result?.Answer is { } answer && MathEquivalence.AreEquivalent(answer, p.Answer);
+            accuracy.Add(p.Level, ok);
+            if (result is not null)
             {
-                var (c, t) = perLevel.GetValueOrDefault(l);
-                perLevel[l] = (c + (ok ? 1 : 0), t + 1);
+                compute.Add(result.Compute);
             }
 
             lines.AppendLine(new JsonObject
             {
-                ["unique_id"] = p.Id, ["level"] = p.Level, ["problem"] = p.Problem, ["gold"] = p.Answer, ["answer"] = answer,
-                ["correct"] = ok, ["status"] = children[i].RuntimeStatus.ToString(), ["instanceId"] = children[i].InstanceId,
-                ["generatedTokens"] = output?["compute"]?["generatedTokens"]?.GetValue<long>(),
+                ["uniqueId"] = p.Id, ["level"] = p.Level, ["problem"] = p.Problem, ["gold"] = p.Answer, ["answer"] = result?.Answer,
+                ["correct"] = ok, ["status"] = child.RuntimeStatus.ToString(), ["instanceId"] = child.InstanceId,
+                ["reason"] = result is null ? Reason(child) : null,
+                ["generatedTokens"] = result?.Compute.GeneratedTokens,
+                ["prmTokens"] = result?.Compute.PrmTokens,
             }.ToJsonString());
-        }
-
-        var levels = new JsonObject();
-        foreach (var (level, (c, t)) in perLevel)
-        {
-            levels[level.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["accuracy"] = (double)c / t, ["problems"] = t };
         }
 
         var summary = new JsonObject
@@ -182,18 +144,37 @@ public sealed partial class BatchOrchestrator(DurableClient client, ILogger<Batc
             ["dataset"] = input.Dataset,
             ["strategy"] = input.Config.Strategy,
             ["n"] = input.Config.N,
-            ["problems"] = problems.Count,
-            ["correct"] = correct,
-            ["accuracy"] = problems.Count == 0 ? 0 : (double)correct / problems.Count,
-            ["accuracyPerLevel"] = levels,
             ["failed"] = children.Count(c => c.RuntimeStatus != RuntimeStatus.Completed),
-            ["compute"] = new JsonObject { ["generatedTokens"] = generated, ["prmTokens"] = prm },
         };
+        foreach (var (key, value) in accuracy.ToJson())
+        {
+            summary[key] = value?.DeepClone();
+        }
+
+        summary["compute"] = JsonSerializer.SerializeToNode(compute, TtcJson.Options);
         await client.Results.GetBlobClient($"{batchId}/results.jsonl").UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, ct);
         await client.Results.GetBlobClient($"{batchId}/summary.json").UploadAsync(BinaryData.FromString(summary.ToJsonString()), overwrite: true, ct);
         summary["results"] = $"{client.Results.Name}/{batchId}/results.jsonl";
         summary["summary"] = $"{client.Results.Name}/{batchId}/summary.json";
         return summary;
+    }
+
+    /// <summary>Why a solve did not complete: the error or termination reason it recorded.</summary>
+    private static string Reason(InstanceRecord child)
+    {
+        try
+        {
+            if (child.Output is { } o && JsonNode.Parse(o) is JsonObject j && (j["error"] ?? j["reason"]) is { } why)
+            {
+                return why.ToString();
+            }
+        }
+        catch (JsonException)
+        {
+            // An unreadable output says no more than the status does.
+        }
+
+        return $"the solve ended {child.RuntimeStatus}";
     }
 
     private static partial class Log

@@ -57,7 +57,7 @@ public sealed record Checkpoint(SearchState State, ETag ETag, long Bytes);
 /// <summary>Search trees in Blob storage, one blob per instance, written with ETag concurrency.</summary>
 public sealed class CheckpointStore(BlobContainerClient container)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    private static JsonSerializerOptions Json => TtcJson.Options;
 
     /// <summary>Creates the container if needed.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken = default) => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -9,7 +9,7 @@ namespace Ttc.Durable;
 /// <param name="Config">The search settings (strategy included).</param>
 public sealed record SolveInput(string Problem, SearchConfig Config)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static JsonSerializerOptions Json => TtcJson.Options;
 
     /// <summary>As stored in the instance table.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -34,32 +34,7 @@ public sealed record SolveInput(string Problem, SearchConfig Config)
     public static JsonObject Output(SearchResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var c = result.Compute;
-        return new JsonObject
-        {
-            ["answer"] = result.Answer,
-            ["completion"] = result.Completion,
-            ["score"] = result.Score,
-            ["strategy"] = result.Strategy,
-            ["iterations"] = result.Iterations,
-            ["compute"] = new JsonObject
-            {
-                ["generatedTokens"] = c.GeneratedTokens,
-                ["promptTokens"] = c.PromptTokens,
-                ["prmTokens"] = c.PrmTokens,
-                ["generatorCalls"] = c.GeneratorCalls,
-                ["prmCalls"] = c.PrmCalls,
-                ["generationSeconds"] = System.Math.Round(c.GenerationSeconds, 3),
-                ["scoringSeconds"] = System.Math.Round(c.ScoringSeconds, 3),
-            },
-            ["completions"] = new JsonArray(result.Completions.Select(x => (JsonNode)new JsonObject
-            {
-                ["text"] = x.Text,
-                ["answer"] = x.Answer,
-                ["score"] = x.AggregatedScore,
-                ["generatedTokens"] = x.GeneratedTokens,
-            }).ToArray()),
-        };
+        return result.ToJson();
     }
 
     /// <summary>Progress of a running search.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Ttc.Search;
 
 /// <summary>
@@ -39,7 +37,6 @@ public sealed record SearchConfig
     public string StepSeparator { get; init; } = "\n\n";
 
     /// <summary>How per-step scores are combined. Default <see cref="AggregationStrategy.Last"/>.</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<AggregationStrategy>))]
     public AggregationStrategy Aggregation { get; init; } = AggregationStrategy.Last;
 
     /// <summary>Beam search: drop beams whose text repeats an earlier beam's.</summary>

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Ttc.Search;
 
 /// <summary>One finished solution of a search.</summary>
@@ -24,4 +27,13 @@ public sealed record SearchResult(
     double? Score,
     IReadOnlyList<Completion> Completions,
     int Iterations,
-    ComputeUsage Compute);
+    ComputeUsage Compute)
+{
+    /// <summary>The one JSON form of a result (the CLI's --json, the job output, batch results), in <see cref="TtcJson"/>'s naming.</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, TtcJson.Options)!.AsObject();
+
+    /// <summary>Reads the form <see cref="ToJson"/> writes.</summary>
+    /// <exception cref="JsonException">It is not a result.</exception>
+    public static SearchResult FromJson(JsonNode json) =>
+        json.Deserialize<SearchResult>(TtcJson.Options) ?? throw new JsonException("a search result must be a JSON object");
+}

@@ -26,7 +26,6 @@ public sealed class SearchState
     public int Iteration { get; set; }
 
     /// <summary>What the search needs next.</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<SearchPhase>))]
     public SearchPhase Phase { get; set; }
 
     /// <summary>Next free beam id.</summary>

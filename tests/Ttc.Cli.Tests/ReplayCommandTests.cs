@@ -38,7 +38,7 @@ public class ReplayCommandTests
             Assert.Equal(9, acc.Count); // 3 methods x k = 1, 2, 4
             var maj4 = acc.Single(r => r["method"]!.GetValue<string>() == "maj" && r["k"]!.GetValue<int>() == 4);
             Assert.Equal(1.0, maj4["accuracy"]!.GetValue<double>()); // a: 2 wins the vote; b: tie of 7 and 1, 7 first seen
-            Assert.Equal(1.0, maj4["per_level"]!["1"]!.GetValue<double>());
+            Assert.Equal(1.0, maj4["accuracyPerLevel"]!["1"]!["accuracy"]!.GetValue<double>());
         }
         finally
         {

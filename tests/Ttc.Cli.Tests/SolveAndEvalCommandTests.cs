@@ -16,7 +16,7 @@ public class SolveAndEvalCommandTests
         var compute = o["compute"]!;
         Assert.True(compute["generatedTokens"]!.GetValue<long>() > 0);
         Assert.True(compute["prmTokens"]!.GetValue<long>() > 0);
-        Assert.True(compute["cachedPromptTokens"]!.GetValue<long>() > 0, "continuing beams should reuse cached prefixes");
+        Assert.True(o["cachedPromptTokens"]!.GetValue<long>() > 0, "continuing beams should reuse cached prefixes");
         Assert.True(o.ContainsKey("answer"));
     }
 
@@ -35,6 +35,8 @@ public class SolveAndEvalCommandTests
     [InlineData("--temperature", "-1", "--temperature")]
     [InlineData("--aggregation", "mean", "--aggregation")]
     [InlineData("--strategy", "astar", "unknown strategy 'astar'")]
+    [InlineData("--beam-width", "two", "--beam-width: must be a whole number (got \"two\")")]
+    [InlineData("--seed", "1.5", "--seed: must be a whole number (got 1.5)")]
     public async Task Solve_BadSetting_UsageErrorNamingIt(string option, string value, string expected)
     {
         var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 1 + 1.", option, value);
@@ -73,6 +75,35 @@ public class SolveAndEvalCommandTests
         finally
         {
             if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Eval_Concurrency16_SameAnswersAndTokensAsConcurrency1()
+    {
+        var dirs = new[] { 1, 16 }.Select(k => (K: k, Dir: Path.Combine(Path.GetTempPath(), $"ttc-eval-k{k}-{Guid.NewGuid():N}"))).ToList();
+        try
+        {
+            var lines = new List<Dictionary<string, string>>();
+            foreach (var (k, dir) in dirs)
+            {
+                var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "eval", "--dataset", "synthetic", "--limit", "8", "--strategies", "weighted_best_of_n,beam_search", "--n", "4", "--seed", "3", "--concurrency", k.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", dir);
+                Assert.True(code == 0, stderr);
+                // Lines come in the order searches finish, which concurrency changes; their content must not.
+                lines.Add(File.ReadAllLines(Path.Combine(dir, "results.jsonl")).Select(l => JsonNode.Parse(l)!).ToDictionary(
+                    o => $"{o["strategy"]} {o["uniqueId"]}",
+                    o => $"{o["answer"]} {o["correct"]} {o["generatedTokens"]} {o["prmTokens"]}"));
+            }
+
+            Assert.Equal(16, lines[0].Count);
+            Assert.Equal(lines[0].OrderBy(p => p.Key, StringComparer.Ordinal), lines[1].OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
+        finally
+        {
+            foreach (var (_, dir) in dirs.Where(d => Directory.Exists(d.Dir)))
             {
                 Directory.Delete(dir, recursive: true);
             }

@@ -16,6 +16,9 @@ public class SearchGoldenTests
 {
     private static readonly string GoldenPath = Path.Combine(SharedData.RepoRoot, "tests", "Ttc.Inference.Tests", "Fixtures", "search-golden.json");
 
+    // The settings' JSON as it was when the outputs were recorded (PascalCase, enum names).
+    private static readonly JsonSerializerOptions RecordedConfigJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     private static readonly string[] Problems =
     [
         "Compute 11 * 7 + 2.",
@@ -147,7 +150,7 @@ public class SearchGoldenTests
     {
         ["problem"] = problem,
         ["strategy"] = config.Strategy,
-        ["config"] = JsonSerializer.SerializeToNode(config),
+        ["config"] = JsonSerializer.SerializeToNode(config, RecordedConfigJson),
         ["answer"] = r.Answer,
         ["completion"] = r.Completion,
         ["score"] = r.Score,

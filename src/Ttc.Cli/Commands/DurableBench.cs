@@ -15,7 +15,7 @@ internal static class DurableBench
         using var generator = ModelCatalog.OpenGenerator("small", options);
         using var prm = ModelCatalog.OpenPrm("prm", options);
         var context = new SearchContext(generator.Generator, prm);
-        var dataset = EvalDataset.Load(ModelCatalog.SyntheticTestSet(), problems, TextWriter.Null, out _);
+        var dataset = ModelCatalog.ReadDataset("synthetic", problems);
 
         // 1. Overhead of checkpoint + status per step, beside the step's own compute.
         var client = await HubAsync(storage, ct);

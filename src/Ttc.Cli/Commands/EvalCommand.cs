@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ttc.Evaluation;
 using Ttc.Inference;
 using Ttc.Search;
 
@@ -16,15 +17,16 @@ internal static class EvalCommand
         var strategies = new Option<string>("--strategies") { Description = "Comma-separated strategy names.", DefaultValueFactory = _ => string.Join(",", StrategyNames.All) };
         var ns = new Option<string>("--n") { Description = "Comma-separated budgets.", DefaultValueFactory = _ => "1,4,16" };
         var output = new Option<string>("--out") { Description = "Folder for summary.json, results.jsonl and table.md.", Required = true };
-        var search = new SearchOptions();
-        var command = new Command("eval", "Evaluate strategies x n x generators on a dataset; writes DIR/summary.json (rows with accuracy and compute), results.jsonl and table.md.") { dataset, limit, strategies, ns, output };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Problems solved at once, their model calls merged into shared batches (default: enough to fill the max batch of 64 sequences). Results do not depend on it." };
+        var search = new SearchOptions("strategy", "n");
+        var command = new Command("eval", "Evaluate strategies x n x generators on a dataset; writes DIR/summary.json (rows with accuracy and compute), results.jsonl and table.md.") { dataset, limit, strategies, ns, output, concurrency };
         search.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(parse, search, new EvalRequest(
-            parse.GetValue(dataset)!, parse.GetValue(limit), parse.GetValue(strategies)!, parse.GetValue(ns)!, parse.GetValue(output)!), stdout, stderr, ct));
+            parse.GetValue(dataset)!, parse.GetValue(limit), parse.GetValue(strategies)!, parse.GetValue(ns)!, parse.GetValue(output)!, parse.GetValue(concurrency)), stdout, stderr, ct));
         return command;
     }
 
-    private sealed record EvalRequest(string Dataset, int Limit, string Strategies, string Ns, string Out);
+    private sealed record EvalRequest(string Dataset, int Limit, string Strategies, string Ns, string Out, int? Concurrency);
 
     private static async Task<int> RunAsync(ParseResult parse, SearchOptions search, EvalRequest req, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -47,6 +49,12 @@ internal static class EvalCommand
             budgets.Add(n);
         }
 
+        if (req.Concurrency is < 1)
+        {
+            stderr.WriteLine($"error: --concurrency: must be at least 1 (got {req.Concurrency})");
+            return ExitCodes.Usage;
+        }
+
         if (req.Limit < 1)
         {
             stderr.WriteLine($"error: --limit: must be at least 1 (got {req.Limit})");
@@ -62,8 +70,14 @@ internal static class EvalCommand
                 return ExitCodes.Error;
             }
 
-            var problems = EvalDataset.Load(path, req.Limit, stderr, out int skipped);
-            var runs = new List<(string Generator, string Strategy, int N, SearchConfig Config)>();
+            int skipped = 0;
+            var problems = ModelCatalog.ReadDataset(path, req.Limit, s =>
+            {
+                stderr.WriteLine($"line {s.Line}: {s.Reason}; skipped");
+                skipped++;
+            });
+
+            var runs = new List<EvalRun>();
             // Budget-major order: every strategy at a small n is measured before any at a large n.
             foreach (var g in parse.GetValue(search.Generator)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -72,7 +86,7 @@ internal static class EvalCommand
                     foreach (var s in strategies.Where(s => s != StrategyNames.Greedy || n == budgets.Min()))
                     {
                         int budget = s == StrategyNames.Greedy ? 1 : n;
-                        runs.Add((g, s, budget, search.Build(parse, s, budget, fitBeamWidth: true)));
+                        runs.Add(new EvalRun(g, search.Build(parse, s, budget, fitBeamWidth: true)));
                     }
                 }
             }
@@ -85,7 +99,7 @@ internal static class EvalCommand
                 {
                     ["dataset"] = req.Dataset,
                     ["problems"] = problems.Count,
-                    ["seed"] = parse.GetValue(search.Seed),
+                    ["seed"] = runs.Count > 0 ? runs[0].Config.Seed : new SearchConfig().Seed,
                     ["complete"] = done.Count == runs.Count,
                     ["rows"] = new JsonArray(done.Select(r => (JsonNode)r.ToJson()).ToArray()),
                 };
@@ -93,7 +107,7 @@ internal static class EvalCommand
                 await File.WriteAllTextAsync(Path.Combine(req.Out, "table.md"), EvalRow.Markdown(done), ct);
             }
 
-            var rows = await EvalRunner.RunAsync(runs, problems, ModelCatalog.Options(parse.GetValue(search.Device)!), parse.GetValue(search.Prm)!, Path.Combine(req.Out, "results.jsonl"), stderr, WriteSummaryAsync, ct);
+            var rows = await EvalRunner.RunAsync(runs, problems, ModelCatalog.Options(parse.GetValue(search.Device)!), parse.GetValue(search.Prm)!, req.Concurrency, Path.Combine(req.Out, "results.jsonl"), stderr, WriteSummaryAsync, ct);
             var table = EvalRow.Markdown(rows);
             stdout.Write(table);
             return skipped > 0 ? ExitCodes.SkippedInput : ExitCodes.Ok;

@@ -1,22 +1,21 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Spectre.Console;
+using Ttc.Evaluation;
 using Ttc.Inference;
 using Ttc.Inference.Onnx;
-using Ttc.Math;
 using Ttc.Search;
 using Ttc.Search.Decorators;
 
 namespace Ttc.Cli.Commands;
 
-/// <summary>Runs the evaluation grid with a progress bar, writing one result line per problem and run.</summary>
+/// <summary>The CLI shell around <see cref="EvalGrid"/>: opens the models, shows a progress bar, writes results as they come.</summary>
 internal static class EvalRunner
 {
     public static async Task<List<EvalRow>> RunAsync(
-        List<(string Generator, string Strategy, int N, SearchConfig Config)> runs,
-        List<EvalProblem> problems,
+        IReadOnlyList<EvalRun> runs,
+        IReadOnlyList<EvalProblem> problems,
         InferenceOptions options,
         string prmName,
+        int? concurrency,
         string resultsPath,
         TextWriter stderr,
         Func<IReadOnlyList<EvalRow>, Task> rowDone,
@@ -34,37 +33,26 @@ internal static class EvalRunner
                 using var handle = ModelCatalog.OpenGenerator(group.Key, options);
                 // Strategies that draw the same samples (same seeds) share them; compute is still reported per run.
                 var generator = new CachingStepGenerator(handle.Generator);
-                await console.Progress().AutoClear(false).StartAsync(async ctx =>
+                await console.Progress().AutoClear(false).StartAsync(async progress =>
                 {
                     foreach (var run in group)
                     {
-                        var task = ctx.AddTask($"{run.Generator} {run.Strategy} n={run.N}", maxValue: problems.Count);
-                        if (StrategyNames.UsesPrm(run.Strategy))
+                        var task = progress.AddTask(run.ToString(), maxValue: problems.Count);
+                        if (StrategyNames.UsesPrm(run.Config.Strategy))
                         {
                             prm ??= ModelCatalog.OpenPrm(prmName, options);
                         }
 
-                        var row = new EvalRow(run.Generator, run.Strategy, run.N);
                         var context = new SearchContext(generator, prm is null ? null : scorer ??= new CachingProcessRewardModel(prm));
-                        var clock = Stopwatch.StartNew();
-                        foreach (var p in problems)
+                        int k = concurrency ?? EvalGrid.DefaultConcurrency(run.Config, options.MaxBatchSize);
+                        var row = await EvalGrid.RunAsync(run, problems, context, k, async (outcome, token) =>
                         {
-                            var result = await SearchRunner.SolveAsync(p.Problem, run.Config, context, cancellationToken: ct);
-                            bool correct = result.Answer is not null && MathEquivalence.AreEquivalent(result.Answer, p.Answer);
-                            row.Add(p.Level, correct);
-                            row.Compute.Add(result.Compute);
-                            await results.WriteLineAsync(new JsonObject
-                            {
-                                ["generator"] = run.Generator, ["strategy"] = run.Strategy, ["n"] = run.N, ["unique_id"] = p.Id,
-                                ["level"] = p.Level, ["gold"] = p.Answer, ["answer"] = result.Answer, ["correct"] = correct,
-                                ["generatedTokens"] = result.Compute.GeneratedTokens, ["prmTokens"] = result.Compute.PrmTokens,
-                            }.ToJsonString().AsMemory(), ct);
+                            await results.WriteLineAsync(outcome.ToJson().ToJsonString().AsMemory(), token);
                             task.Increment(1);
-                        }
-
-                        row.Seconds = clock.Elapsed.TotalSeconds;
-                        task.Description = $"{run.Generator} {run.Strategy} n={run.N}: {row.Accuracy:P1}";
+                        }, ct);
+                        task.Description = $"{run}: {row.Accuracy.Accuracy:P1}";
                         rows.Add(row);
+                        await results.FlushAsync(ct);
                         await rowDone(rows);
                     }
                 });

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using Ttc.Math;
 using Ttc.Search;
-using Ttc.Search.Evaluation;
+using Ttc.Evaluation;
 
 namespace Ttc.Cli.Commands;
 
@@ -107,20 +106,14 @@ internal static class ReplayCommand
             stepScores.Add(steps.Select(x => x!.GetValue<double>()).ToList());
         }
 
-        var gold = o["answer"] is not null ? Jsonl.GetString(o, "answer", out error, allowNumber: true) : AnswerExtractor.Extract(Jsonl.GetString(o, "solution", out error));
+        var gold = Dataset.Gold(o, out error);
         if (gold is null)
         {
-            error ??= "no gold answer: field 'answer' (or a boxed answer in 'solution') is required";
             return null;
         }
 
-        int? level = o["level"] switch
-        {
-            JsonValue v when v.TryGetValue<int>(out var n) => n,
-            JsonValue v when v.TryGetValue<string>(out var t) && int.TryParse(t.Replace("Level ", string.Empty, StringComparison.Ordinal), out var n) => n,
-            _ => null,
-        };
-        var id = o["unique_id"] is JsonValue idv && idv.TryGetValue<string>(out var uid) ? uid : $"line {line.Number}";
+        var id = Dataset.Id(o, line.Number);
+        var level = Dataset.Level(o["level"]);
         return new ReplayProblem(id, level, gold, completions.Select(c => c!.GetValue<string>()).ToList(), stepScores);
     }
 
@@ -129,7 +122,7 @@ internal static class ReplayCommand
         var problems = new JsonArray();
         foreach (var o in outcomes)
         {
-            var p = new JsonObject { ["unique_id"] = o.Problem.UniqueId, ["level"] = o.Problem.Level, ["answer"] = o.Problem.Gold };
+            var p = new JsonObject { ["uniqueId"] = o.Problem.UniqueId, ["level"] = o.Problem.Level, ["answer"] = o.Problem.Gold };
             foreach (var s in o.Subsets)
             {
                 p[$"pred_maj@{s.K}"] = s.Majority;
@@ -143,13 +136,10 @@ internal static class ReplayCommand
         var accuracy = new JsonArray();
         foreach (var r in rows)
         {
-            var perLevel = new JsonObject();
-            foreach (var (level, acc) in r.PerLevel)
-            {
-                perLevel[level.ToString()] = acc;
-            }
-
-            accuracy.Add(new JsonObject { ["method"] = r.Method, ["k"] = r.K, ["accuracy"] = r.Accuracy, ["correct"] = r.Correct, ["problems"] = r.Problems, ["per_level"] = perLevel });
+            var row = r.Tally.ToJson();
+            row.Insert(0, "method", r.Method);
+            row.Insert(1, "k", r.K);
+            accuracy.Add(row);
         }
 
         return new JsonObject { ["problems"] = problems, ["accuracy"] = accuracy };
@@ -158,7 +148,7 @@ internal static class ReplayCommand
     private static void WriteTable(IReadOnlyList<AccuracyRow> rows, int problemCount, TextWriter stdout)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        var levels = rows.SelectMany(r => r.PerLevel.Keys).Distinct().Order().ToList();
+        var levels = rows.SelectMany(r => r.Tally.Levels).Distinct().Order().ToList();
         var table = new Table().Title($"Replay of {problemCount} problem(s)");
         table.AddColumn("method");
         table.AddColumn(new TableColumn("k").RightAligned());
@@ -170,8 +160,8 @@ internal static class ReplayCommand
 
         foreach (var r in rows)
         {
-            var cells = new List<string> { r.Method, r.K.ToString(), $"{r.Accuracy:P1} ({r.Correct}/{r.Problems})" };
-            cells.AddRange(levels.Select(l => r.PerLevel.TryGetValue(l, out var a) ? $"{a:P1}" : "-"));
+            var cells = new List<string> { r.Method, r.K.ToString(), $"{r.Tally.Accuracy:P1} ({r.Tally.Correct}/{r.Tally.Problems})" };
+            cells.AddRange(levels.Select(l => r.Tally.AccuracyAt(l) is { } a ? $"{a:P1}" : "-"));
             table.AddRow(cells.ToArray());
         }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ttc.Inference;
 using Ttc.Search;
 
@@ -12,17 +11,15 @@ internal static class SolveCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var problem = new Argument<string>("problem") { Description = "The problem statement." };
-        var strategy = new Option<string>("--strategy") { Description = "greedy, majority, best_of_n, weighted_best_of_n, beam_search or dvts.", DefaultValueFactory = _ => StrategyNames.BeamSearch };
-        var n = new Option<int>("--n") { Description = "Samples / beams (the compute budget).", DefaultValueFactory = _ => 16 };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (answer, completion, compute, completions)." };
+        var json = new Option<bool>("--json") { Description = "Print the result as one JSON object (answer, completion, compute, completions), as the service's job output has it." };
         var search = new SearchOptions();
-        var command = new Command("solve", "Solve one problem with a test-time-compute strategy and print the answer, the best path and the compute used.") { problem, strategy, n, json };
+        var command = new Command("solve", "Solve one problem with a test-time-compute strategy and print the answer, the best path and the compute used.") { problem, json };
         search.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(parse, search, parse.GetValue(problem)!, parse.GetValue(strategy)!, parse.GetValue(n), parse.GetValue(json), stdout, stderr, ct));
+        command.SetAction((parse, ct) => RunAsync(parse, search, parse.GetValue(problem)!, parse.GetValue(json), stdout, stderr, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, SearchOptions search, string problem, string strategy, int n, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> RunAsync(ParseResult parse, SearchOptions search, string problem, bool json, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(problem))
         {
@@ -33,7 +30,7 @@ internal static class SolveCommand
         SearchConfig config;
         try
         {
-            config = search.Build(parse, strategy, n);
+            config = SearchSettings.BindOrThrow(search.Given(parse));
         }
         catch (SearchConfigException ex)
         {
@@ -44,7 +41,7 @@ internal static class SolveCommand
         {
             var options = ModelCatalog.Options(parse.GetValue(search.Device)!);
             using var generator = ModelCatalog.OpenGenerator(parse.GetValue(search.Generator)!, options);
-            using var prm = StrategyNames.UsesPrm(strategy) ? ModelCatalog.OpenPrm(parse.GetValue(search.Prm)!, options) : null;
+            using var prm = StrategyNames.UsesPrm(config.Strategy) ? ModelCatalog.OpenPrm(parse.GetValue(search.Prm)!, options) : null;
             var result = await SearchRunner.SolveAsync(problem, config, new Search.SearchContext(generator.Generator, prm), state =>
             {
                 if (!json)
@@ -54,7 +51,10 @@ internal static class SolveCommand
             }, ct);
             if (json)
             {
-                stdout.WriteLine(ToJson(result, config, generator.CachedPromptTokens).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                var output = result.ToJson();
+                // A property of this process's generator, not of the search: beside the result, not in its compute.
+                output["cachedPromptTokens"] = generator.CachedPromptTokens;
+                stdout.WriteLine(output.ToJsonString(new JsonSerializerOptions(TtcJson.Options) { WriteIndented = true }));
             }
             else
             {
@@ -69,39 +69,6 @@ internal static class SolveCommand
             return ExitCodes.Error;
         }
     }
-
-    internal static JsonObject ComputeJson(ComputeUsage c, long cachedPromptTokens) => new()
-    {
-        ["generatedTokens"] = c.GeneratedTokens,
-        ["promptTokens"] = c.PromptTokens,
-        ["cachedPromptTokens"] = cachedPromptTokens,
-        ["prmTokens"] = c.PrmTokens,
-        ["generatorCalls"] = c.GeneratorCalls,
-        ["prmCalls"] = c.PrmCalls,
-        ["generatedSequences"] = c.GeneratedSequences,
-        ["scoredSequences"] = c.ScoredSequences,
-        ["generationSeconds"] = System.Math.Round(c.GenerationSeconds, 3),
-        ["scoringSeconds"] = System.Math.Round(c.ScoringSeconds, 3),
-    };
-
-    private static JsonObject ToJson(SearchResult r, SearchConfig config, long cached) => new()
-    {
-        ["strategy"] = r.Strategy,
-        ["n"] = config.N,
-        ["answer"] = r.Answer,
-        ["completion"] = r.Completion,
-        ["score"] = r.Score,
-        ["iterations"] = r.Iterations,
-        ["compute"] = ComputeJson(r.Compute, cached),
-        ["completions"] = new JsonArray(r.Completions.Select(c => (JsonNode)new JsonObject
-        {
-            ["text"] = c.Text,
-            ["answer"] = c.Answer,
-            ["score"] = c.AggregatedScore,
-            ["stepScores"] = new JsonArray(c.Scores.Select(s => (JsonNode)System.Math.Round(s, 4)).ToArray()),
-            ["generatedTokens"] = c.GeneratedTokens,
-        }).ToArray()),
-    };
 
     private static void WriteText(SearchResult r, long cached, TextWriter stdout)
     {

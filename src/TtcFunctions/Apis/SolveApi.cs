@@ -54,34 +54,12 @@ internal static class SolveApi
         return Results.Accepted(urls["statusQueryGetUri"]!.GetValue<string>(), urls);
     }
 
-    /// <summary>The search settings of a request body (the core's defaults for absent fields); errors go to <paramref name="f"/>.</summary>
+    /// <summary>The search settings of a request body (<see cref="SearchSettings"/>: the core's defaults for absent fields); errors go to <paramref name="f"/>.</summary>
     internal static SearchConfig ReadConfig(JsonFields f, HostSettings settings)
     {
-        var d = new SearchConfig();
-        var aggregationText = f.String("aggregation", required: false);
-        var aggregation = d.Aggregation;
-        if (aggregationText is not null && !ScoreAggregation.TryParse(aggregationText, out aggregation))
-        {
-            f.Fail("aggregation", $"unknown aggregation '{aggregationText}'; expected last, min or prod");
-        }
-
-        var config = new SearchConfig
-        {
-            Strategy = f.String("strategy", required: false) ?? d.Strategy,
-            N = f.Number("n", d.N),
-            BeamWidth = f.Number("beamWidth", d.BeamWidth),
-            NumIterations = f.Number("numIterations", d.NumIterations),
-            Lookahead = f.Number("lookahead", d.Lookahead),
-            Temperature = f.Number("temperature", d.Temperature),
-            TopP = f.Number("topP", d.TopP),
-            MaxTokens = f.Number("maxTokens", d.MaxTokens),
-            StepSeparator = f.String("stepSeparator", required: false) ?? d.StepSeparator,
-            Aggregation = aggregation,
-            FilterDuplicates = f.Bool("filterDuplicates", d.FilterDuplicates),
-            SortCompleted = f.Bool("sortCompleted", d.SortCompleted),
-            Seed = f.Number("seed", d.Seed),
-        };
-        foreach (var e in config.Validate(settings.MaxN).Where(e => !f.Errors.ContainsKey(e.Field)))
+        var errors = new List<ConfigError>();
+        var config = SearchSettings.Bind(f.Body, errors, maxN: settings.MaxN);
+        foreach (var e in errors.Where(e => !f.Errors.ContainsKey(e.Field)))
         {
             f.Fail(e.Field, e.Message);
         }

@@ -1,6 +1,7 @@
 using Ttc.Math;
+using Ttc.Search;
 
-namespace Ttc.Search.Evaluation;
+namespace Ttc.Evaluation;
 
 /// <summary>One problem of a result file: n completions with their per-step PRM scores.</summary>
 /// <param name="UniqueId">The problem's id.</param>
