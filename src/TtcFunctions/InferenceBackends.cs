@@ -1,38 +1,47 @@
 using Ttc.Inference;
 using Ttc.Inference.Onnx;
+using Ttc.Search;
 
 namespace TtcFunctions;
 
-/// <summary>The models this process serves, opened once at start-up and shared by all requests.</summary>
+/// <summary>The models this process serves, opened once at start-up and shared by all requests, each behind dynamic batching.</summary>
 public sealed class InferenceBackends : IAsyncDisposable
 {
     private readonly OnnxStepGenerator _onnx;
+    private readonly OnnxProcessRewardModel _onnxPrm;
     private readonly BatchingCompletionModel _batching;
+    private readonly BatchingProcessRewardModel _prm;
 
     /// <summary>Opens the generator and PRM named by <paramref name="settings"/>.</summary>
     public InferenceBackends(HostSettings settings, string baseFolder)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var options = settings.ToInferenceOptions();
+        var window = TimeSpan.FromMilliseconds(settings.BatchWindowMs);
         _onnx = OnnxStepGenerator.Open(HostSettings.Resolve(settings.Generator, baseFolder), options);
-        _batching = new BatchingCompletionModel(_onnx, TimeSpan.FromMilliseconds(settings.BatchWindowMs), settings.MaxBatchSize);
-        Prm = OnnxProcessRewardModel.Open(HostSettings.Resolve(settings.Prm, baseFolder), options);
+        _batching = new BatchingCompletionModel(_onnx, window, settings.MaxBatchSize);
+        _onnxPrm = OnnxProcessRewardModel.Open(HostSettings.Resolve(settings.Prm, baseFolder), options);
+        _prm = new BatchingProcessRewardModel(_onnxPrm, window, settings.MaxBatchSize);
     }
 
     /// <summary>The generator, behind dynamic batching across requests and jobs.</summary>
     public ITextCompletionModel Generator => _batching;
 
-    /// <summary>The batching layer (its counters show how well requests were merged).</summary>
+    /// <summary>The generator's batching layer (its counters show how well requests were merged).</summary>
     public BatchingCompletionModel Batching => _batching;
 
-    /// <summary>The PRM.</summary>
-    public OnnxProcessRewardModel Prm { get; }
+    /// <summary>The PRM, behind dynamic batching across requests and jobs.</summary>
+    public IProcessRewardModel Prm => _prm;
+
+    /// <summary>The PRM's batching layer.</summary>
+    public BatchingProcessRewardModel PrmBatching => _prm;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _batching.DisposeAsync();
+        await _prm.DisposeAsync();
         _onnx.Dispose();
-        Prm.Dispose();
+        _onnxPrm.Dispose();
     }
 }

@@ -31,7 +31,20 @@ internal static class BenchCommand
         var durable = new Command("durable", "Orchestration overhead per search step (checkpoint + status) against Azurite, checkpoint sizes, batch throughput with 1 vs 2 workers.") { storage, benchProblems, benchN };
         durable.SetAction((parse, ct) => DurableBench.RunAsync(parse.GetValue(storage)!, parse.GetValue(benchProblems), parse.GetValue(benchN), stdout, ct));
 
-        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, durable overhead.") { grading, replay, inference, durable };
+        var searchProblems = new Option<int>("--problems") { Description = "Synthetic problems per measurement.", DefaultValueFactory = _ => 96 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Searches at once in the second measurement.", DefaultValueFactory = _ => 16 };
+        var intraOp = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0: its choice).", DefaultValueFactory = _ => 0 };
+        var decodeParallelism = new Option<int>("--decode-parallelism") { Description = "Sub-batches decoded at once, each on its own thread.", DefaultValueFactory = _ => 1 };
+        var search = new Command("search", "Problems per minute of Best-of-N (n = 4) and beam search (n = 16) at concurrency 1 and K, with the mean model batch each reached.") { searchProblems, concurrency, intraOp, decodeParallelism };
+        search.SetAction((parse, ct) => SearchBench.RunAsync(
+            parse.GetValue(searchProblems),
+            parse.GetValue(concurrency),
+            new Ttc.Inference.InferenceOptions { IntraOpThreads = parse.GetValue(intraOp), DecodeParallelism = parse.GetValue(decodeParallelism) },
+            stdout,
+            stderr,
+            ct));
+
+        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, search throughput, durable overhead.") { grading, replay, inference, search, durable };
     }
 
     private static int Grading(string? dataFolder, TextWriter stdout, TextWriter stderr)
