@@ -14,14 +14,14 @@ public sealed class HostSettings
     /// <summary>ONNX Runtime execution provider: cpu or cuda.</summary>
     public string ExecutionProvider { get; set; } = "cpu";
 
-    /// <summary>ONNX Runtime threads inside one operator; 0 lets it choose (one per core).</summary>
+    /// <summary>ONNX Runtime threads inside one operator; 0 chooses (see InferenceOptions.IntraOpThreads).</summary>
     public int IntraOpThreads { get; set; }
 
     /// <summary>ONNX Runtime threads across independent operators; 0 lets it choose.</summary>
     public int InterOpThreads { get; set; }
 
-    /// <summary>Sub-batches of one generation batch decoded at the same time (see InferenceOptions.DecodeParallelism).</summary>
-    public int DecodeParallelism { get; set; } = 1;
+    /// <summary>Sub-batches of one batch run at the same time; 0 chooses from the core count (see InferenceOptions.DecodeParallelism).</summary>
+    public int DecodeParallelism { get; set; }
 
     /// <summary>Largest n a request may ask for.</summary>
     public int MaxN { get; set; } = 256;

@@ -6,7 +6,7 @@ namespace Ttc.Inference.Tests;
 
 public class OnnxStepGeneratorTests
 {
-    private static readonly InferenceOptions NoCache = new() { PrefixCacheMegabytes = 0, IntraOpThreads = 1 };
+    private static readonly InferenceOptions NoCache = new() { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = 1 };
 
     private static StepRequest Request(string problem, string prefix = "", bool toEnd = false, double temperature = 0, long seed = 1) =>
         new(problem, prefix, toEnd ? null : "\n\n", new Sampling(temperature, 1.0, 400, seed));
@@ -66,10 +66,23 @@ public class OnnxStepGeneratorTests
     }
 
     [Fact]
-    public void Options_DecodeParallelismBelowOne_NamesTheField()
+    public void Options_DecodeParallelismNegative_NamesTheField()
     {
-        var ex = Assert.Throws<ArgumentException>(() => OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { DecodeParallelism = 0 }));
+        var ex = Assert.Throws<ArgumentException>(() => OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { DecodeParallelism = -1 }));
         Assert.Contains("decodeParallelism", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_Defaults_OneThreadPerSubBatchAndASubBatchPerCoreOnCpu()
+    {
+        var cpu = new InferenceOptions();
+        Assert.Equal(1, cpu.ResolvedIntraOpThreads);
+        Assert.Equal(Environment.ProcessorCount, cpu.ResolvedDecodeParallelism);
+        var cuda = new InferenceOptions { ExecutionProvider = "cuda" };
+        Assert.Equal(0, cuda.ResolvedIntraOpThreads);
+        Assert.Equal(1, cuda.ResolvedDecodeParallelism);
+        var set = new InferenceOptions { IntraOpThreads = 2, DecodeParallelism = 3 };
+        Assert.Equal((2, 3), (set.ResolvedIntraOpThreads, set.ResolvedDecodeParallelism));
     }
 
     [Fact(Timeout = 120_000)]

@@ -67,7 +67,7 @@ public class HostSettingsTests
     }
 
     [Theory]
-    [InlineData("ttc:decodeParallelism", "0")]
+    [InlineData("ttc:decodeParallelism", "-1")]
     [InlineData("ttc:intraOpThreads", "-1")]
     [InlineData("ttc:interOpThreads", "-1")]
     [InlineData("ttc:executionProvider", "tpu")]

@@ -33,8 +33,8 @@ internal static class BenchCommand
 
         var searchProblems = new Option<int>("--problems") { Description = "Synthetic problems per measurement.", DefaultValueFactory = _ => 96 };
         var concurrency = new Option<int>("--concurrency") { Description = "Searches at once in the second measurement.", DefaultValueFactory = _ => 16 };
-        var intraOp = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0: its choice).", DefaultValueFactory = _ => 0 };
-        var decodeParallelism = new Option<int>("--decode-parallelism") { Description = "Sub-batches decoded at once, each on its own thread.", DefaultValueFactory = _ => 1 };
+        var intraOp = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0: the default, one per sub-batch on CPU).", DefaultValueFactory = _ => 0 };
+        var decodeParallelism = new Option<int>("--decode-parallelism") { Description = "Sub-batches run at once, each on its own thread (0: the default, one per core on CPU).", DefaultValueFactory = _ => 0 };
         var search = new Command("search", "Problems per minute of Best-of-N (n = 4) and beam search (n = 16) at concurrency 1 and K, with the mean model batch each reached.") { searchProblems, concurrency, intraOp, decodeParallelism };
         search.SetAction((parse, ct) => SearchBench.RunAsync(
             parse.GetValue(searchProblems),

@@ -9,10 +9,11 @@ internal static class InferenceBench
 {
     public static async Task<int> RunAsync(string generatorName, string prmName, TextWriter stdout, CancellationToken ct)
     {
-        var options = new InferenceOptions { PrefixCacheMegabytes = 0 };
+        // First one batch on all cores (the setting before sub-batches were the default), then the default.
+        var options = new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = Environment.ProcessorCount, DecodeParallelism = 1 };
         var folder = ModelCatalog.GeneratorFolder(generatorName);
         double peak = PeakGflops();
-        stdout.WriteLine($"generator {folder}: {Parameters(folder) / 1e6:F2} M parameters; CPU peak estimate {peak:F0} GFLOP/s ({Environment.ProcessorCount} cores)");
+        stdout.WriteLine($"generator {folder}: {Parameters(folder) / 1e6:F2} M parameters; CPU peak estimate {peak:F0} GFLOP/s ({Environment.ProcessorCount} cores); first one batch on {Environment.ProcessorCount} intra-op threads:");
         double batch1 = 0;
         foreach (int batch in new[] { 1, 16, 64 })
         {
@@ -26,10 +27,10 @@ internal static class InferenceBench
             }
         }
 
-        // The same batches with each core decoding its own sub-batch on one intra-op thread.
+        // The same batches with the default: each core decodes its own sub-batch on one intra-op thread.
         int cores = Environment.ProcessorCount;
-        var split = new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = cores };
-        var one = await MeasureAsync(generatorName, new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = 1 }, 1, ct);
+        var split = new InferenceOptions { PrefixCacheMegabytes = 0 };
+        var one = await MeasureAsync(generatorName, split, 1, ct);
         double best1 = System.Math.Max(batch1, one.Tps);
         stdout.WriteLine($"batch   1 on 1 intra-op thread: {one.Tps,8:F0} generated tokens/s; best batch 1: {best1:F0}");
         foreach (int batch in new[] { 16, 64 })

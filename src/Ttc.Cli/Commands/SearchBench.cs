@@ -37,7 +37,7 @@ internal static class SearchBench
         var measured = dataset.Take(problems).ToList();
         using var prm = ModelCatalog.OpenPrm("prm", options);
         stdout.WriteLine($"search throughput, small generator, {measured.Count} synthetic problems, {Environment.ProcessorCount} cores, "
-            + $"intraOpThreads {options.IntraOpThreads} (0: ONNX Runtime's choice), decodeParallelism {options.DecodeParallelism}");
+            + $"intraOpThreads {options.ResolvedIntraOpThreads}, decodeParallelism {options.ResolvedDecodeParallelism}");
         foreach (var config in new[]
         {
             new SearchConfig { Strategy = StrategyNames.BestOfN, N = 4, Seed = 0 },

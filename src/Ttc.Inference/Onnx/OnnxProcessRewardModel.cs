@@ -10,13 +10,15 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     private readonly ModelFolder _folder;
     private readonly PrmPrompts _prompts;
     private readonly int _maxBatch;
+    private readonly int _parallelism;
 
-    private OnnxProcessRewardModel(InferenceSession session, ModelFolder folder, PrmPrompts prompts, int maxBatch)
+    private OnnxProcessRewardModel(InferenceSession session, ModelFolder folder, PrmPrompts prompts, int maxBatch, int parallelism)
     {
         _session = session;
         _folder = folder;
         _prompts = prompts;
         _maxBatch = maxBatch;
+        _parallelism = parallelism;
     }
 
     /// <summary>The convention in use.</summary>
@@ -43,7 +45,8 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
                 throw new ModelLoadException($"ONNX file '{folder.OnnxFile}': the step-tag PRM convention needs a 2-class head, but logits have width {width}.");
             }
 
-            return new OnnxProcessRewardModel(session, folder, prompts, options.EnsureValid().MaxBatchSize);
+            options.EnsureValid();
+            return new OnnxProcessRewardModel(session, folder, prompts, options.MaxBatchSize, options.ResolvedDecodeParallelism);
         }
         catch
         {
@@ -62,14 +65,26 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
                 var encoded = requests.Select(_prompts.Encode).ToList();
                 var results = new StepScores[requests.Count];
                 var order = Enumerable.Range(0, requests.Count).OrderBy(i => encoded[i].Ids.Length).ToList();
-                foreach (var chunk in order.Chunk(_maxBatch))
+                // Like the generator's sub-batches: with decodeParallelism > 1, slices of similar length run at once, each on its own thread.
+                int size = System.Math.Min(_maxBatch, System.Math.Max(1, (order.Count + _parallelism - 1) / _parallelism));
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var scores = Score(chunk.Select(i => encoded[i]).ToList());
-                    for (int k = 0; k < chunk.Length; k++)
-                    {
-                        results[chunk[k]] = scores[k];
-                    }
+                    Parallel.ForEach(
+                        order.Chunk(size),
+                        new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
+                        chunk =>
+                        {
+                            var scores = Score(chunk.Select(i => encoded[i]).ToList());
+                            for (int k = 0; k < chunk.Length; k++)
+                            {
+                                results[chunk[k]] = scores[k];
+                            }
+                        });
+                }
+                catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+                {
+                    // Callers see the same exception as from one batch.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
                 }
 
                 return results;

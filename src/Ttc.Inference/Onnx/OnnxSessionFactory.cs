@@ -19,9 +19,9 @@ public static class OnnxSessionFactory
         var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         try
         {
-            if (options.IntraOpThreads > 0)
+            if (options.ResolvedIntraOpThreads > 0)
             {
-                so.IntraOpNumThreads = options.IntraOpThreads;
+                so.IntraOpNumThreads = options.ResolvedIntraOpThreads;
             }
 
             if (options.InterOpThreads > 0)

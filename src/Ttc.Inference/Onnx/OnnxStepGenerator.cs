@@ -65,7 +65,7 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, ID
         var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Prompt.Length - rows[i].Cached).ToList();
         foreach (var chunk in order.Chunk(_options.MaxBatchSize))
         {
-            int shards = System.Math.Min(_options.DecodeParallelism, chunk.Length);
+            int shards = System.Math.Min(_options.ResolvedDecodeParallelism, chunk.Length);
             if (shards == 1)
             {
                 BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), _cache, Stats, cancellationToken);
