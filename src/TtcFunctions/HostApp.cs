@@ -1,78 +1,51 @@
-using Ttc.Durable;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Converters;
 using Ttc.Search;
 using TtcFunctions.Apis;
+using TtcFunctions.SelfHost;
 
 namespace TtcFunctions;
 
-/// <summary>Builds the host: host.json settings (Functions key names), function-key auth, the APIs.</summary>
+/// <summary>
+/// The self-host: the project started without the Functions host. The same HTTP handlers behind the
+/// same routes, the same orchestrations on the Durable Task Framework over AzureWebJobsStorage, settings
+/// from the same host.json. Roles (api, worker, inference; all by default) choose what a process serves;
+/// several processes on one task hub share the work.
+/// </summary>
 public static class HostApp
 {
     /// <summary>Environment variables with this prefix override host.json values, as in Azure Functions.</summary>
-    public const string HostJsonOverridePrefix = "AzureFunctionsJobHost__";
+    public const string HostJsonOverridePrefix = HostConfiguration.HostJsonOverridePrefix;
 
     /// <summary>Creates the application; <paramref name="configure"/> lets tests add settings.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var hostJson = builder.Configuration["hostJson"] ?? FindHostJson();
-        var baseFolder = hostJson is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(hostJson))!;
-        if (hostJson is not null)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(hostJson), optional: false, reloadOnChange: false);
-        }
-
-        builder.Configuration.AddEnvironmentVariables(HostJsonOverridePrefix);
-        // The command line beats host.json and its environment overrides, as it does everywhere else.
-        builder.Configuration.AddCommandLine(args);
+        // The engine logs every queue poll at Information; its warnings and errors are what an operator needs.
+        builder.Logging.AddFilter("DurableTask", LogLevel.Warning);
+        var baseFolder = HostConfiguration.AddSources(builder.Configuration, builder.Configuration, args);
         configure?.Invoke(builder);
 
-        var settings = builder.Configuration.GetSection("ttc").Get<HostSettings>() ?? new HostSettings();
-        var errors = settings.Validate();
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException("Invalid host settings: " + string.Join("; ", errors));
-        }
-
         var roles = HostRoles.Parse(builder.Configuration["roles"]);
-        var key = builder.Configuration["TTC_FUNCTION_KEY"];
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(roles);
-        builder.Services.AddProblemDetails();
-        if (roles.Inference)
+        bool durable = roles.Api || roles.Worker;
+        var (settings, _) = ServiceSetup.ReadSettings(builder.Configuration, durable);
+        ServiceSetup.Add(builder.Services, builder.Configuration, settings, roles, baseFolder);
+        if (durable)
         {
-            builder.Services.AddSingleton(_ => new InferenceBackends(settings, baseFolder));
-        }
-
-        if (roles.Api || roles.Worker)
-        {
-            var storage = builder.Configuration["AzureWebJobsStorage"];
-            if (string.IsNullOrEmpty(storage))
-            {
-                throw new InvalidOperationException("AzureWebJobsStorage is not set: give a storage connection string (UseDevelopmentStorage=true for Azurite on its default ports), or run with --roles inference.");
-            }
-
-            var durable = DurableSettings.FromConfiguration(builder.Configuration);
-            if (durable.Validate() is { Count: > 0 } durableErrors)
-            {
-                throw new InvalidOperationException("Invalid host settings: " + string.Join("; ", durableErrors));
-            }
-
-            builder.Services.AddSingleton(durable);
-            builder.Services.AddSingleton(_ => new DurableClient(storage, durable));
-        }
-
-        if (roles.Worker)
-        {
-            builder.Services.AddSingleton<Func<SearchContext>>(sp => SearchContexts.Create(sp, settings, roles, key, sp.GetRequiredService<DurableOptions>().MaxConcurrentActivities));
-            builder.Services.AddHostedService<WorkerService>();
+            AddDurable(builder, roles);
         }
 
         var app = builder.Build();
+        var key = builder.Configuration["TTC_FUNCTION_KEY"];
         if (!string.IsNullOrEmpty(key))
         {
             app.UseMiddleware<FunctionKeyMiddleware>(key);
         }
-        app.MapGet("/api/health", () => Results.Ok(new { status = "ok", roles = roles.Roles }));
+
+        app.MapGet("/" + Routes.Health, () => Health(roles));
         if (roles.Inference)
         {
             app.MapInferenceApi();
@@ -86,20 +59,29 @@ public static class HostApp
         return app;
     }
 
-    private static string? FindHostJson()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "host.json");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
+    /// <summary>The health response of both hosts.</summary>
+    internal static IResult Health(HostRoles roles) => Results.Ok(new { status = "ok", roles = roles.Roles });
 
-        return null;
+    private static void AddDurable(WebApplicationBuilder builder, HostRoles roles)
+    {
+        var storage = ServiceSetup.RequireStorage(builder.Configuration);
+        var workerId = builder.Configuration["workerId"] ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+        var services = builder.Services;
+        services.AddSingleton(sp => DtfxSettings.From(builder.Configuration, storage, workerId, sp.GetRequiredService<ILoggerFactory>()));
+        // One service per process, shared by the worker and the client: messages it sends wake its own pollers at once.
+        services.AddSingleton(sp => new AzureStorageOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationServiceSettings>()));
+        services.AddSingleton(sp => new TaskHubClient(
+            sp.GetRequiredService<AzureStorageOrchestrationService>(),
+            new CoreJsonDataConverter(new JsonDataConverter(TtcJson.Options)),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IOrchestrationClient, DtfxOrchestrationClient>();
+        services.AddHostedService<TaskHubSetup>();
+        services.AddSingleton(sp => new PublicUrls(sp.GetRequiredService<HostSettings>(), () =>
+            PublicUrls.FirstAddress(sp.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses)));
+        if (roles.Worker)
+        {
+            services.AddHostedService<DtfxWorkerService>();
+            services.AddHostedService<BatchQueueListener>();
+        }
     }
 }

@@ -1,4 +1,6 @@
 using Ttc.Inference;
+using Ttc.Orchestrations;
+using TtcFunctions.Apis;
 
 namespace TtcFunctions;
 
@@ -41,6 +43,24 @@ public sealed class HostSettings
     /// <summary>Chat layout of the remote generator: llama3, qwen2 or ttc.</summary>
     public string ChatTemplate { get; set; } = "ttc";
 
+    /// <summary>Solve sub-orchestrations one batch run keeps in flight.</summary>
+    public int MaxConcurrentSolves { get; set; } = 8;
+
+    /// <summary>The one container batch datasets are read from (the service's own containers never are).</summary>
+    public string DatasetContainer { get; set; } = StorageNames.DefaultDatasetContainer;
+
+    /// <summary>
+    /// The address clients reach the API at, for the status URLs in responses ("https://ttc.example.com").
+    /// Unset: the address this process listens on (never the request's Host header, which a client controls).
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The queue whose messages start batch runs (the self-host's listener; the Functions trigger uses the default).</summary>
+    public string BatchQueue { get; set; } = DurableNames.BatchQueue;
+
+    /// <summary>How activities are retried (the durable engine's retry policy).</summary>
+    public ActivityRetrySettings ActivityRetry { get; set; } = new();
+
     /// <summary>Problems with the settings, each naming its field.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -60,6 +80,31 @@ public sealed class HostSettings
             errors.Add($"ttc:batchWindowMs must not be negative (got {BatchWindowMs})");
         }
 
+        if (MaxConcurrentSolves < 1)
+        {
+            errors.Add($"ttc:maxConcurrentSolves must be at least 1 (got {MaxConcurrentSolves})");
+        }
+
+        if (!BlobNames.IsContainerName(DatasetContainer))
+        {
+            errors.Add($"ttc:datasetContainer must be a blob container name: 3-63 lowercase letters, digits and single hyphens (got '{DatasetContainer}')");
+        }
+
+        if (PublicBaseUrl is not null && !(Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+        {
+            errors.Add($"ttc:publicBaseUrl must be an absolute http(s) address (got '{PublicBaseUrl}')");
+        }
+
+        if (ActivityRetry.MaxAttempts < 1)
+        {
+            errors.Add($"ttc:activityRetry:maxAttempts must be at least 1 (got {ActivityRetry.MaxAttempts})");
+        }
+
+        if (!(ActivityRetry.FirstRetrySeconds >= 0))
+        {
+            errors.Add($"ttc:activityRetry:firstRetrySeconds must not be negative (got {ActivityRetry.FirstRetrySeconds})");
+        }
+
         // The ONNX Runtime settings are checked where they are defined; here they get their section's prefix.
         errors.AddRange(ToInferenceOptions().Validate().Select(e => "ttc:" + e));
         return errors;
@@ -75,6 +120,19 @@ public sealed class HostSettings
         DecodeParallelism = DecodeParallelism,
     };
 
+    /// <summary>How the workflow runs its activities, as every job's input carries it.</summary>
+    public WorkflowOptions Workflow() => new(MaxBatchSize, ActivityRetry.MaxAttempts, ActivityRetry.FirstRetrySeconds);
+
     /// <summary>Resolves a model path against the folder of host.json.</summary>
     public static string Resolve(string path, string baseFolder) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseFolder, path));
+}
+
+/// <summary>The ttc:activityRetry section.</summary>
+public sealed class ActivityRetrySettings
+{
+    /// <summary>Attempts of an activity before its step fails (transient inference failures). Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Seconds before the second attempt; each further wait doubles. Default 1.</summary>
+    public double FirstRetrySeconds { get; set; } = 1;
 }

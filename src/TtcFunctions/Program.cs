@@ -1,4 +1,13 @@
 using TtcFunctions;
+using TtcFunctions.Functions;
+
+// Started by the Azure Functions host (it passes --functions-uri): the isolated worker, where the host
+// owns the Durable Task engine. Started any other way: the self-host, which runs the same code itself.
+if (FunctionsApp.LaunchedByFunctionsHost(args))
+{
+    await FunctionsApp.Build(args).RunAsync();
+    return;
+}
 
 var app = HostApp.Build(args);
 if (app.Services.GetRequiredService<HostRoles>().Inference)

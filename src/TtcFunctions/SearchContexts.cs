@@ -5,16 +5,15 @@ using Ttc.Search;
 
 namespace TtcFunctions;
 
-/// <summary>What the workers' searches run against: the in-process models, or a remote inference node.</summary>
+/// <summary>What the generation and scoring activities run against: this process's models (the inference role), or a remote inference node.</summary>
 internal static class SearchContexts
 {
-    public static Func<SearchContext> Create(IServiceProvider services, HostSettings settings, HostRoles roles, string? key, int maxConcurrentActivities)
+    public static SearchContext Create(IServiceProvider services, HostSettings settings, HostRoles roles, string? key, int maxConcurrentActivities)
     {
         if (roles.Inference)
         {
             var backends = services.GetRequiredService<InferenceBackends>();
-            var generator = new TemplatedStepGenerator(backends.Generator);
-            return () => new SearchContext(generator, backends.Prm);
+            return new SearchContext(new TemplatedStepGenerator(backends.Generator), backends.Prm);
         }
 
         if (string.IsNullOrEmpty(settings.InferenceEndpoint))
@@ -27,6 +26,6 @@ internal static class SearchContexts
         var baseUri = new Uri(settings.InferenceEndpoint.TrimEnd('/') + "/");
         var remote = new TemplatedStepGenerator(new OpenAiCompletionModel(new Uri(baseUri, "v1"), "generator", new ChatTemplate(kind), key, maxConcurrentActivities));
         var prm = new HttpProcessRewardModel(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, new Uri(baseUri, "api/score"), key);
-        return () => new SearchContext(remote, prm);
+        return new SearchContext(remote, prm);
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Ttc.Durable;
+using DurableTask.AzureStorage;
 using Ttc.TestSupport;
 
 namespace TtcFunctions.Tests;
@@ -16,30 +16,36 @@ public class HostSettingsTests
     public async Task Build_HostJson_FunctionsKeyNamesAreRead()
     {
         await using var app = HostApp.Build(["--hostJson", HostJson, "--roles", "api", "--AzureWebJobsStorage", "UseDevelopmentStorage=true"]);
-        var options = app.Services.GetRequiredService<DurableOptions>();
-        Assert.Equal(5, options.MaxDequeueCount);
-        Assert.Equal("ttc", options.HubName);
-        Assert.Equal(TimeSpan.FromMinutes(5), options.WorkItemVisibilityTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(5), options.RetryDelay);
-        Assert.Equal(1, options.BatchConsumers);
-        Assert.Equal(256, app.Services.GetRequiredService<HostSettings>().MaxN);
+        var durable = app.Services.GetRequiredService<AzureStorageOrchestrationServiceSettings>();
+        Assert.Equal("ttc", durable.TaskHubName);
+        Assert.Equal(4, durable.PartitionCount);
+        Assert.Equal(TimeSpan.FromSeconds(15), durable.WorkItemQueueVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), durable.ControlQueueVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), durable.MaxQueuePollingInterval);
+        Assert.Equal(16, durable.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal(16, durable.MaxConcurrentTaskOrchestrationWorkItems);
+        var settings = app.Services.GetRequiredService<HostSettings>();
+        Assert.Equal(256, settings.MaxN);
+        Assert.Equal(8, settings.MaxConcurrentSolves);
+        Assert.Equal(3, settings.ActivityRetry.MaxAttempts);
+        Assert.Equal("datasets", settings.DatasetContainer);
     }
 
     [Fact(Timeout = 120_000)]
     public async Task Build_AzureFunctionsJobHostVariable_OverridesHostJson_CommandLineWinsOverBoth()
     {
-        Environment.SetEnvironmentVariable("AzureFunctionsJobHost__extensions__queues__maxDequeueCount", "3");
+        Environment.SetEnvironmentVariable("AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount", "2");
         Environment.SetEnvironmentVariable("AzureFunctionsJobHost__extensions__durableTask__hubName", "fromenv");
         try
         {
             await using var app = HostApp.Build(["--hostJson", HostJson, "--roles", "api", "--AzureWebJobsStorage", "UseDevelopmentStorage=true", "--extensions:durableTask:hubName", "fromargs"]);
-            var options = app.Services.GetRequiredService<DurableOptions>();
-            Assert.Equal(3, options.MaxDequeueCount);
-            Assert.Equal("fromargs", options.HubName);
+            var durable = app.Services.GetRequiredService<AzureStorageOrchestrationServiceSettings>();
+            Assert.Equal(2, durable.PartitionCount);
+            Assert.Equal("fromargs", durable.TaskHubName);
         }
         finally
         {
-            Environment.SetEnvironmentVariable("AzureFunctionsJobHost__extensions__queues__maxDequeueCount", null);
+            Environment.SetEnvironmentVariable("AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount", null);
             Environment.SetEnvironmentVariable("AzureFunctionsJobHost__extensions__durableTask__hubName", null);
         }
     }
@@ -77,10 +83,19 @@ public class HostSettingsTests
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Build_BadDurableSetting_FailsNamingTheKey()
+    [Theory]
+    [InlineData("extensions:queues:maxDequeueCount", "0")]
+    [InlineData("extensions:durableTask:hubName", "no-dashes")]
+    [InlineData("extensions:durableTask:storageProvider:partitionCount", "17")]
+    [InlineData("extensions:durableTask:storageProvider:maxQueuePollingInterval", "soon")]
+    [InlineData("extensions:durableTask:maxConcurrentActivityFunctions", "0")]
+    [InlineData("ttc:datasetContainer", "Bad_Name")]
+    [InlineData("ttc:publicBaseUrl", "ftp://x")]
+    [InlineData("ttc:activityRetry:maxAttempts", "0")]
+    [InlineData("ttc:maxConcurrentSolves", "0")]
+    public void Build_BadDurableSetting_FailsNamingTheKey(string key, string value)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => HostApp.Build(["--hostJson", HostJson, "--roles", "api", "--AzureWebJobsStorage", "UseDevelopmentStorage=true", "--extensions:queues:maxDequeueCount", "0"]));
-        Assert.Contains("maxDequeueCount", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<InvalidOperationException>(() => HostApp.Build(["--hostJson", HostJson, "--roles", "api", "--AzureWebJobsStorage", "UseDevelopmentStorage=true", $"--{key}", value]));
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
     }
 }

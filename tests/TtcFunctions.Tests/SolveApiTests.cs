@@ -80,12 +80,13 @@ public class SolveApiTests(ServiceFixture service)
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Solve_OversizedBody_400()
+    public async Task Solve_OversizedBody_413WithProblemDetails()
     {
         using var client = service.Client();
         var huge = "{\"problem\": \"" + new string('x', 300_000) + "\"}";
         var response = await client.PostAsync("/api/solve", Json(huge), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains("body", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
@@ -126,12 +127,11 @@ public class BatchApiTests(ServiceFixture service)
         var ct = TestContext.Current.CancellationToken;
         using var client = service.Client();
         var blobs = new Azure.Storage.Blobs.BlobServiceClient(service.Azurite.ConnectionString);
-        var container = blobs.GetBlobContainerClient("datasets-" + service.HubName);
-        await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        var container = blobs.GetBlobContainerClient(service.DatasetContainer);
         var lines = File.ReadLines(Path.Combine(Ttc.TestSupport.SharedData.RepoRoot, "models", "synthetic-test.jsonl")).Take(50);
         await container.GetBlobClient("synthetic50.jsonl").UploadAsync(BinaryData.FromString(string.Join("\n", lines) + "\nnot json\n"), overwrite: true, ct);
 
-        var response = await client.PostAsync("/api/batches", new StringContent($$"""{"dataset": "{{container.Name}}/synthetic50.jsonl", "strategy": "best_of_n", "n": 2, "seed": 1}""", System.Text.Encoding.UTF8, "application/json"), ct);
+        var response = await client.PostAsync("/api/batches", new StringContent($$"""{"dataset": "synthetic50.jsonl", "strategy": "best_of_n", "n": 2, "seed": 1}""", System.Text.Encoding.UTF8, "application/json"), ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         JsonObject body;
         var deadline = DateTime.UtcNow.AddMinutes(4);
@@ -156,18 +156,123 @@ public class BatchApiTests(ServiceFixture service)
         var resultsPath = output["results"]!.GetValue<string>();
         var results = (await blobs.GetBlobContainerClient(resultsPath[..resultsPath.IndexOf('/', StringComparison.Ordinal)]).GetBlobClient(resultsPath[(resultsPath.IndexOf('/', StringComparison.Ordinal) + 1)..]).DownloadContentAsync(ct)).Value.Content.ToString();
         Assert.Equal(50, results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        await container.DeleteIfExistsAsync(cancellationToken: ct);
+        Assert.Equal(51, summary["skippedLines"]![0]!["line"]!.GetValue<int>()); // the "not json" line, reported
+        Assert.Equal(50, body["customStatus"]!["finished"]!.GetValue<int>());
     }
 
     [Theory(Timeout = 60_000)]
     [InlineData("""{"strategy": "greedy"}""", "dataset")]
-    [InlineData("""{"dataset": "nocontainer"}""", "container/name.jsonl")]
-    [InlineData("""{"dataset": "c/d.jsonl", "limit": 0}""", "limit")]
+    [InlineData("""{"dataset": "missing.jsonl"}""", "does not exist")]
+    [InlineData("""{"dataset": "../secrets.json"}""", "must be the name of a blob")]
+    [InlineData("""{"dataset": "d.jsonl", "limit": 0}""", "limit")]
     public async Task Batch_BadInput_400NamingTheField(string json, string expected)
     {
         using var client = service.Client();
         var response = await client.PostAsync("/api/batches", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+}
+
+[Collection(nameof(ServiceGroup))]
+public class InstanceLifecycleTests(ServiceFixture service)
+{
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<JsonObject> WaitAsync(HttpClient client, Uri status, Func<JsonObject, bool> until, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var body = (await client.GetFromJsonAsync<JsonObject>(status, ct))!;
+            if (until(body) || DateTime.UtcNow > deadline)
+            {
+                return body;
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Terminate_WhileRunning_EndsTerminatedAndStaysSo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = service.Client();
+        var response = await client.PostAsync("/api/solve", Json("""{"problem": "Compute ((12 + 7) * 3 - 9 + 4) * 2 - 5 * 3.", "strategy": "beam_search", "n": 64, "seed": 2}"""), ct);
+        var status = response.Headers.Location!;
+        var running = await WaitAsync(client, status, b => b["customStatus"]?["step"]?.GetValue<int>() >= 1, ct);
+        Assert.Equal("Running", running["runtimeStatus"]!.GetValue<string>());
+
+        var terminate = await client.PostAsync(status + "/terminate?reason=enough", null, ct);
+        Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
+        var done = await WaitAsync(client, status, b => b["runtimeStatus"]!.GetValue<string>() != "Running", ct);
+        Assert.Equal("Terminated", done["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal("enough", done["output"]!.GetValue<string>());
+
+        // Whatever step was in flight must not bring it back.
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        var later = (await client.GetFromJsonAsync<JsonObject>(status, ct))!;
+        Assert.Equal("Terminated", later["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Gone, (await client.PostAsync(status + "/terminate", null, ct)).StatusCode);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Status_ShowHistory_ListsTheActivitiesOfTheCurrentStep()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = service.Client();
+        var response = await client.PostAsync("/api/solve", Json("""{"problem": "Compute 8 - 3.", "strategy": "best_of_n", "n": 4, "seed": 1}"""), ct);
+        var done = await WaitAsync(client, response.Headers.Location!, b => b["runtimeStatus"]!.GetValue<string>() == "Completed", ct);
+        Assert.Equal("Completed", done["runtimeStatus"]!.GetValue<string>());
+        Assert.False(done.ContainsKey("historyEvents"));
+
+        var withHistory = (await client.GetFromJsonAsync<JsonObject>(response.Headers.Location + "?showHistory=true", ct))!;
+        var events = withHistory["historyEvents"]!.AsArray().Select(e => (Type: e!["eventType"]!.GetValue<string>(), Name: e["name"]?.GetValue<string>())).ToList();
+        Assert.Contains(("ExecutionStarted", "SolveOrchestrator"), events);
+        // Best-of-N is one step: generate, score, save the tree, all in this execution's history.
+        Assert.True(events.Contains(("TaskScheduled", "Generate")), string.Join(", ", events));
+        Assert.Contains(("TaskCompleted", "Generate"), events);
+        Assert.Contains(("TaskScheduled", "Score"), events);
+        Assert.Contains(("TaskCompleted", "SaveTree"), events);
+        Assert.Contains(events, e => e.Type == "ExecutionCompleted");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Solve_TreeAfterEveryStep_InBlobStorage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = service.Client();
+        var response = await client.PostAsync("/api/solve", Json("""{"problem": "Compute 2 * 3 + 4.", "strategy": "dvts", "n": 4, "beamWidth": 2, "seed": 3}"""), ct);
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+        var done = await WaitAsync(client, response.Headers.Location!, b => b["runtimeStatus"]!.GetValue<string>() == "Completed", ct);
+        int steps = done["customStatus"]!["step"]!.GetValue<int>();
+        var trees = new Azure.Storage.Blobs.BlobServiceClient(service.Azurite.ConnectionString).GetBlobContainerClient(service.HubName.ToLowerInvariant() + "-trees");
+        var names = new List<string>();
+        await foreach (var blob in trees.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, id + "/", ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(Enumerable.Range(1, steps).Select(k => $"{id}/step-{k:D4}.json"), names);
+        var last = JsonNode.Parse((await trees.GetBlobClient(names[^1]).DownloadContentAsync(ct)).Value.Content.ToString())!;
+        Assert.Equal(steps, last["iteration"]!.GetValue<int>());
+        Assert.Equal("done", last["phase"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync(response.Headers.Location, ct)).StatusCode);
+        Assert.False(await trees.GetBlobClient(names[0]).ExistsAsync(ct), "purge removes the trees too");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Solve_HostHeader_NotUsedForTheStatusUrls()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = service.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/solve") { Content = Json("""{"problem": "Compute 1 + 1.", "strategy": "greedy"}""") };
+        request.Headers.Host = "evil.example";
+        var response = await client.SendAsync(request, ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.DoesNotContain("evil.example", response.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(service.Host.BaseAddress.Port, response.Headers.Location!.Port);
     }
 }

@@ -1,7 +1,8 @@
-using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Ttc.Durable;
+using Azure.Storage.Blobs;
 using Ttc.Inference;
 using Ttc.Inference.Onnx;
 using Ttc.Search;
@@ -9,102 +10,133 @@ using Ttc.TestSupport;
 
 namespace TtcFunctions.Tests;
 
+/// <summary>The service as separate processes on one task hub: crashes, graceful stops, shared work.</summary>
 [Collection(nameof(ServiceGroup))]
 public class WorkerProcessTests(ServiceFixture service)
 {
-    [Fact(Timeout = 300_000)]
-    public async Task WorkerProcess_KilledHardMidJob_AnotherWorkerFinishesWithTheUninterruptedResult()
+    private const string Problem = "Compute ((12 + 7) * 3 - 9 + 4) * 2.";
+    private static readonly SearchConfig Beam = new() { Strategy = StrategyNames.BeamSearch, N = 64, BeamWidth = 4, Seed = 5 };
+
+    private string[] Arguments(string hub, string roles, params string[] more) =>
+    [
+        "--roles", roles, .. service.HostArguments(hub),
+        "--extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout", "00:00:05",
+        "--extensions:durableTask:storageProvider:controlQueueVisibilityTimeout", "00:00:10",
+        .. more,
+    ];
+
+    private static async Task<SearchResult> UninterruptedAsync(CancellationToken ct)
     {
-        var ct = TestContext.Current.CancellationToken;
-        service.Azurite.Require();
-        var options = new DurableOptions { HubName = "k" + Guid.NewGuid().ToString("N")[..12], WorkItemVisibilityTimeout = TimeSpan.FromSeconds(3), MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
-        var client = new DurableClient(service.Azurite.ConnectionString, options);
-        await client.InitializeAsync(ct);
-        var config = new SearchConfig { Strategy = StrategyNames.BeamSearch, N = 64, BeamWidth = 4, Seed = 5 };
-        const string problem = "Compute ((12 + 7) * 3 - 9 + 4) * 2.";
         using var generator = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions());
         using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), new InferenceOptions());
-        var expected = await SearchRunner.SolveAsync(problem, config, new SearchContext(generator, prm), cancellationToken: ct);
+        return await SearchRunner.SolveAsync(Problem, Beam, new SearchContext(generator, prm), cancellationToken: ct);
+    }
 
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        string id;
-        using (var worker = StartWorkerProcess(options.HubName, log))
+    private static async Task<string> SubmitAsync(HttpClient client, CancellationToken ct)
+    {
+        var body = $$"""{"problem": "{{Problem}}", "strategy": "{{Beam.Strategy}}", "n": {{Beam.N}}, "beamWidth": {{Beam.BeamWidth}}, "seed": {{Beam.Seed}}}""";
+        var response = await client.PostAsync("/api/solve", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+    }
+
+    private static async Task<JsonObject> WaitAsync(HttpClient client, string id, Func<JsonObject, bool> until, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
         {
-            var started = DateTime.UtcNow.AddSeconds(60);
-            while (!log.Any(l => l.Contains("Application started", StringComparison.Ordinal)) && DateTime.UtcNow < started)
+            var response = await client.GetAsync($"/api/instances/{id}", ct);
+            var body = response.StatusCode == HttpStatusCode.NotFound ? [] : (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
+            if (until(body) || DateTime.UtcNow > deadline)
             {
-                await Task.Delay(50, ct);
+                return body;
             }
 
-            id = await client.StartSolveAsync(problem, config, cancellationToken: ct);
-            // Kill the worker (no shutdown, no cleanup) as soon as it has checkpointed a step.
-            var deadline = DateTime.UtcNow.AddSeconds(90);
-            Checkpoint? checkpoint = null;
-            while (DateTime.UtcNow < deadline && !worker.HasExited)
-            {
-                checkpoint = await client.Checkpoints.LoadAsync(id, ct);
-                if (checkpoint is { State.Iteration: >= 1 })
-                {
-                    break;
-                }
-
-                await Task.Delay(20, ct);
-            }
-
-            bool exitedEarly = worker.HasExited;
-            worker.Kill(entireProcessTree: true);
-            await worker.WaitForExitAsync(ct);
-            var status = await client.Instances.GetAsync(id, ct);
-            log.Enqueue($"exited early: {exitedEarly}; status {status?.RuntimeStatus}, last error {status?.LastError}, queue {await client.WorkItems.CountAsync(ct)}");
-            Assert.True(checkpoint is { State.Iteration: >= 1 }, "the worker process never checkpointed a step:\n" + string.Join("\n", log.TakeLast(40)));
-            Assert.False(checkpoint!.State.Finished, "the job finished before the kill; make it longer");
+            await Task.Delay(100, ct);
         }
+    }
 
-        Assert.Equal(RuntimeStatus.Running, (await client.Instances.GetAsync(id, ct))!.RuntimeStatus);
-        var survivor = new DurableWorker(
-            client.WorkItems, client.Instances, new SolveOrchestrator(client.Instances, client.Checkpoints, NullLogger<SolveOrchestrator>.Instance),
-            () => new SearchContext(generator, prm), options, NullLogger<DurableWorker>.Instance);
-        var until = DateTime.UtcNow.AddSeconds(120);
-        InstanceRecord done;
-        while (!(done = (await client.Instances.GetAsync(id, ct))!).RuntimeStatus.IsTerminal() && DateTime.UtcNow < until)
-        {
-            if (!await survivor.ProcessNextAsync(ct))
-            {
-                await Task.Delay(250, ct);
-            }
-        }
+    private static int Step(JsonObject status) => status["customStatus"]?["step"]?.GetValue<int>() ?? 0;
 
-        Assert.Equal(RuntimeStatus.Completed, done.RuntimeStatus);
-        var output = JsonNode.Parse(done.Output!)!;
+    private static void AssertSameResult(SearchResult expected, JsonObject status)
+    {
+        Assert.Equal("Completed", status["runtimeStatus"]?.GetValue<string>());
+        var output = status["output"]!;
         Assert.Equal(expected.Completions.Select(c => c.Text), output["completions"]!.AsArray().Select(c => c!["text"]!.GetValue<string>()));
         Assert.Equal(expected.Answer, output["answer"]?.GetValue<string>());
         Assert.Equal(expected.Compute.GeneratedTokens, output["compute"]!["generatedTokens"]!.GetValue<long>());
+        Assert.Equal(expected.Compute.PrmTokens, output["compute"]!["prmTokens"]!.GetValue<long>());
     }
 
-    private Process StartWorkerProcess(string hub, System.Collections.Concurrent.ConcurrentQueue<string> log)
+    [Fact(Timeout = 300_000)]
+    public async Task Worker_KilledHardMidJob_AnotherWorkerFinishesWithTheUninterruptedResult()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "TtcFunctions.dll");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                dll, "--urls", "http://127.0.0.1:0", "--roles", "worker,inference",
-                "--hostJson", Path.Combine(SharedData.RepoRoot, "host.json"),
-                "--AzureWebJobsStorage", service.Azurite.ConnectionString,
-                "--extensions:durableTask:hubName", hub,
-                "--extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout", "00:00:03",
-                "--extensions:queues:maxPollingInterval", "00:00:00.200",
-            },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(psi)!;
-        // Drain both pipes, or a chatty child blocks on a full pipe.
-        process.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? string.Empty);
-        process.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? string.Empty);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        var ct = TestContext.Current.CancellationToken;
+        service.Azurite.Require();
+        var expected = await UninterruptedAsync(ct);
+        var hub = "k" + Guid.NewGuid().ToString("N")[..12];
+        using var first = await WorkerProcess.StartAsync(Arguments(hub, "api,worker,inference", "--workerId", "first"), ct);
+        using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
+        var id = await SubmitAsync(client, ct);
+        var mid = await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
+        Assert.True(Step(mid) >= 1 && mid["runtimeStatus"]?.GetValue<string>() == "Running", "the job never got past its first step before the kill:\n" + first.Tail());
+        await first.KillAsync(ct);
+
+        using var second = await WorkerProcess.StartAsync(Arguments(hub, "api,worker,inference", "--workerId", "second"), ct);
+        using var client2 = new HttpClient { BaseAddress = new Uri(second.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
+        var done = await WaitAsync(client2, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(180), ct);
+        Assert.True(second.Count("Generate for " + id) > 0, "the second worker did not resume the job:\n" + second.Tail());
+        AssertSameResult(expected, done);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Worker_GracefulStopMidJob_AnotherWorkerResumesWithinSeconds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        service.Azurite.Require();
+        var expected = await UninterruptedAsync(ct);
+        var hub = "g" + Guid.NewGuid().ToString("N")[..12];
+        // host.json's visibility timeouts (15 s), not the shorter ones of the other tests: this is the handover users get.
+        string[] slow = ["--extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout", "00:00:15", "--extensions:durableTask:storageProvider:controlQueueVisibilityTimeout", "00:00:15"];
+        using var first = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "first"), .. slow], ct);
+        using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
+        var id = await SubmitAsync(client, ct);
+        await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
+        using var second = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "second"), .. slow], ct);
+        using var client2 = new HttpClient { BaseAddress = new Uri(second.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
+
+        var stopped = DateTime.UtcNow;
+        await first.TerminateAsync(ct);
+        Assert.Contains("its partitions are released", first.Tail(80), StringComparison.Ordinal);
+        var resumed = await WaitAsync(client2, id, s => second.Count("Generate for " + id) > 0, TimeSpan.FromSeconds(60), ct);
+        var handover = DateTime.UtcNow - stopped;
+        var done = await WaitAsync(client2, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(120), ct);
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "ttc-graceful.txt"), $"{DateTime.UtcNow:O} handover {handover.TotalSeconds:F1} s\n");
+        // Well under the five-minute lease of Durable Functions' defaults: the partition was released, not left to expire.
+        Assert.True(handover < TimeSpan.FromSeconds(45), $"the second worker resumed the job {handover.TotalSeconds:F0} s after the first stopped");
+        AssertSameResult(expected, done);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Batch_TwoWorkerProcesses_BothDoWork()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        service.Azurite.Require();
+        var hub = "b" + Guid.NewGuid().ToString("N")[..12];
+        var container = new BlobServiceClient(service.Azurite.ConnectionString).GetBlobContainerClient(service.DatasetContainer);
+        var lines = File.ReadLines(Path.Combine(SharedData.RepoRoot, "models", "synthetic-test.jsonl")).Take(50);
+        await container.GetBlobClient($"{hub}.jsonl").UploadAsync(BinaryData.FromString(string.Join("\n", lines)), overwrite: true, ct);
+        using var a = await WorkerProcess.StartAsync(Arguments(hub, "api,worker,inference", "--workerId", "a"), ct);
+        using var b = await WorkerProcess.StartAsync(Arguments(hub, "worker,inference", "--workerId", "b"), ct);
+        using var client = new HttpClient { BaseAddress = new Uri(a.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
+        var response = await client.PostAsync("/api/batches", new StringContent($$"""{"dataset": "{{hub}}.jsonl", "strategy": "weighted_best_of_n", "n": 4, "seed": 2}""", Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
+        var done = await WaitAsync(client, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(240), ct);
+        Assert.True(done["runtimeStatus"]?.GetValue<string>() == "Completed", done.ToJsonString() + "\n" + a.Tail());
+        Assert.Equal(50, done["output"]!["problems"]!.GetValue<int>());
+        Assert.Equal(0, done["output"]!["failed"]!.GetValue<int>());
+        int byA = a.Count("Generate for " + id), byB = b.Count("Generate for " + id);
+        Assert.True(byA > 0 && byB > 0, $"both workers should run solves' activities: {byA} on a, {byB} on b");
     }
 }

@@ -25,12 +25,6 @@ internal static class BenchCommand
         var inference = new Command("inference", "Generation tokens/s at batch 1, 16, 64 (prefill vs decode, share of CPU peak), peak memory, PRM tokens/s.") { generator, prm };
         inference.SetAction((parse, ct) => InferenceBench.RunAsync(parse.GetValue(generator)!, parse.GetValue(prm)!, stdout, ct));
 
-        var storage = new Option<string>("--storage") { Description = "Storage connection string (UseDevelopmentStorage=true for Azurite on its default ports).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true" };
-        var benchProblems = new Option<int>("--problems") { Description = "Problems per measurement.", DefaultValueFactory = _ => 10 };
-        var benchN = new Option<int>("--n") { Description = "Beam search budget for the overhead measurement.", DefaultValueFactory = _ => 16 };
-        var durable = new Command("durable", "Orchestration overhead per search step (checkpoint + status) against Azurite, checkpoint sizes, batch throughput with 1 vs 2 workers.") { storage, benchProblems, benchN };
-        durable.SetAction((parse, ct) => DurableBench.RunAsync(parse.GetValue(storage)!, parse.GetValue(benchProblems), parse.GetValue(benchN), stdout, ct));
-
         var searchProblems = new Option<int>("--problems") { Description = "Synthetic problems per measurement.", DefaultValueFactory = _ => 96 };
         var concurrency = new Option<int>("--concurrency") { Description = "Searches at once in the second measurement.", DefaultValueFactory = _ => 16 };
         var intraOp = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0: the default, one per sub-batch on CPU).", DefaultValueFactory = _ => 0 };
@@ -42,6 +36,19 @@ internal static class BenchCommand
             new Ttc.Inference.InferenceOptions { IntraOpThreads = parse.GetValue(intraOp), DecodeParallelism = parse.GetValue(decodeParallelism) },
             stdout,
             stderr,
+            ct));
+
+        var storage = new Option<string>("--storage") { Description = "Storage connection string (UseDevelopmentStorage=true: Azurite on its default ports).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true" };
+        var durableProblems = new Option<int>("--problems") { Description = "Solves per overhead measurement.", DefaultValueFactory = _ => 6 };
+        var durableN = new Option<string>("--n") { Description = "Beam search budgets for the overhead measurement.", DefaultValueFactory = _ => "16,64" };
+        var batchProblems = new Option<int>("--batch-problems") { Description = "Problems in the throughput batch.", DefaultValueFactory = _ => 48 };
+        var durable = new Command("durable", "Per-step orchestration overhead (median and p95) for beam search, and batch throughput with 1 and 2 worker processes, against a storage account (Azurite).") { storage, durableProblems, durableN, batchProblems };
+        durable.SetAction((parse, ct) => DurableBench.RunAsync(
+            parse.GetValue(storage)!,
+            parse.GetValue(durableProblems),
+            parse.GetValue(durableN)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList(),
+            parse.GetValue(batchProblems),
+            stdout,
             ct));
 
         return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, search throughput, durable overhead.") { grading, replay, inference, search, durable };

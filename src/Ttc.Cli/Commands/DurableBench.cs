@@ -1,83 +1,186 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
-using Ttc.Durable;
-using Ttc.Inference;
+using System.Globalization;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Ttc.Orchestrations;
 using Ttc.Search;
+using TtcFunctions;
+using TtcFunctions.Apis;
 
 namespace Ttc.Cli.Commands;
 
-/// <summary>Orchestration overhead per step and batch throughput against a storage account (Azurite).</summary>
+/// <summary>
+/// The durable engine's overhead and throughput against a storage account (Azurite): per-step orchestration
+/// overhead from the activities' spans (the gap from the last activity of step k to the first of step
+/// k + 1, and every gap between phases), and batch throughput with 1 and 2 worker processes.
+/// </summary>
 internal static class DurableBench
 {
-    public static async Task<int> RunAsync(string storage, int problems, int n, TextWriter stdout, CancellationToken ct)
+    private sealed record Span(string Instance, string Name, DateTime Start, DateTime End);
+
+    public static async Task<int> RunAsync(string storage, int problems, IReadOnlyList<int> ns, int batchProblems, TextWriter stdout, CancellationToken ct)
     {
-        var options = new InferenceOptions();
-        using var generator = ModelCatalog.OpenGenerator("small", options);
-        using var prm = ModelCatalog.OpenPrm("prm", options);
-        var context = new SearchContext(generator.Generator, prm);
-        var dataset = ModelCatalog.ReadDataset("synthetic", problems);
-
-        // 1. Overhead of checkpoint + status per step, beside the step's own compute.
-        var client = await HubAsync(storage, ct);
-        var orchestrator = new SolveOrchestrator(client.Instances, client.Checkpoints, NullLogger<SolveOrchestrator>.Instance);
-        var config = new SearchConfig { Strategy = StrategyNames.BeamSearch, N = n, BeamWidth = 4 };
-        double compute = 0;
-        int steps = 0;
-        long largest = 0;
-        foreach (var p in dataset)
+        var spans = new ConcurrentBag<Span>();
+        using var listener = new ActivityListener
         {
-            var id = await client.StartSolveAsync(p.Problem, config, cancellationToken: ct);
-            var clock = Stopwatch.StartNew();
-            await orchestrator.RunAsync(id, context, ct);
-            compute += clock.Elapsed.TotalSeconds;
-            var checkpoint = await client.Checkpoints.LoadAsync(id, ct);
-            steps += checkpoint!.State.Iteration;
-            largest = System.Math.Max(largest, checkpoint.Bytes);
-        }
+            ShouldListenTo = s => s.Name == Tracing.Source.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = a => spans.Add(new Span(a.GetTagItem(Tracing.InstanceTag) as string ?? string.Empty, a.OperationName, a.StartTimeUtc, a.StartTimeUtc + a.Duration)),
+        };
+        ActivitySource.AddActivityListener(listener);
 
-        double overhead = orchestrator.OverheadSeconds;
-        stdout.WriteLine($"orchestration, beam search n={n}, {dataset.Count} problems, {steps} steps: overhead (checkpoint write + status update) {overhead / steps * 1000:F1} ms per step = {overhead / compute:P1} of step time (goal < 5%); "
-            + $"checkpoints {orchestrator.CheckpointBytesWritten / (double)steps / 1024:F1} KiB per step on average, largest {largest / 1024.0:F1} KiB");
-
-        // 2. Batch throughput: the same solves drained by 1, then 2 workers.
-        foreach (int workers in new[] { 1, 2 })
+        var hub = "bench" + Guid.NewGuid().ToString("N")[..10];
+        await using (var app = HostApp.Build(["--urls", "http://127.0.0.1:0", "--AzureWebJobsStorage", storage, "--extensions:durableTask:hubName", hub]))
         {
-            var hub = await HubAsync(storage, ct);
-            var solveConfig = new SearchConfig { Strategy = StrategyNames.BestOfN, N = 4 };
-            var ids = new List<string>();
-            foreach (var p in dataset)
+            await app.StartAsync(ct);
+            var client = app.Services.GetRequiredService<IOrchestrationClient>();
+            var settings = app.Services.GetRequiredService<HostSettings>();
+            var dataset = ModelCatalog.ReadDataset("synthetic", problems);
+            stdout.WriteLine($"durable engine (DTFx on Azure Storage), one in-process worker, hub {hub}, {Environment.ProcessorCount} cores");
+            foreach (int n in ns)
             {
-                ids.Add(await hub.StartSolveAsync(p.Problem, solveConfig, cancellationToken: ct));
-            }
-
-            var clock = Stopwatch.StartNew();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var loops = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
-            {
-                var worker = new DurableWorker(hub.WorkItems, hub.Instances, new SolveOrchestrator(hub.Instances, hub.Checkpoints, NullLogger<SolveOrchestrator>.Instance), () => context, hub.Options, NullLogger<DurableWorker>.Instance);
-                while (!stop.IsCancellationRequested && await worker.ProcessNextAsync(stop.Token))
+                var config = new SearchConfig { Strategy = StrategyNames.BeamSearch, N = n, BeamWidth = 4, Seed = 0 };
+                var ids = new List<string>();
+                foreach (var p in dataset)
                 {
+                    var id = $"{hub}-n{n}-{ids.Count}";
+                    await client.StartAsync(DurableNames.SolveOrchestrator, new SolveInput(p.Problem, config, settings.Workflow()), id, ct);
+                    await WaitAsync(client, id, ct);
+                    ids.Add(id);
                 }
-            })).ToList();
-            await Task.WhenAll(loops);
-            double minutes = clock.Elapsed.TotalMinutes;
-            int done = 0;
-            foreach (var id in ids)
-            {
-                done += (await hub.Instances.GetAsync(id, ct))!.RuntimeStatus == RuntimeStatus.Completed ? 1 : 0;
+
+                Report(stdout, $"beam search n={n}", ids.Select(id => spans.Where(s => s.Instance == id).OrderBy(s => s.Start).ToList()).ToList());
             }
 
-            stdout.WriteLine($"batch throughput with {workers} worker(s): {done}/{ids.Count} solves (best_of_n n=4) in {clock.Elapsed.TotalSeconds:F1} s = {done / minutes:F0} problems/minute on {Environment.ProcessorCount} cores");
+            await app.StopAsync(ct);
         }
 
+        await ThroughputAsync(storage, batchProblems, stdout, ct);
         return ExitCodes.Ok;
     }
 
-    private static async Task<DurableClient> HubAsync(string storage, CancellationToken ct)
+    private static async Task WaitAsync(IOrchestrationClient client, string id, CancellationToken ct)
     {
-        var client = new DurableClient(storage, new DurableOptions { HubName = "bench" + Guid.NewGuid().ToString("N")[..8] });
-        await client.InitializeAsync(ct);
-        return client;
+        while ((await client.GetAsync(id, showHistory: false, ct)) is not { IsFinished: true })
+        {
+            await Task.Delay(50, ct);
+        }
     }
 
+    /// <summary>Per solve, the phases (activities that overlap) in order; a step ends with its SaveTree.</summary>
+    private static void Report(TextWriter stdout, string label, List<List<Span>> solves)
+    {
+        var stepGaps = new List<double>();
+        var overheadShare = new List<double>();
+        double allGaps = 0, allSteps = 0;
+        foreach (var spans in solves)
+        {
+            var phases = new List<(string Name, DateTime Start, DateTime End)>();
+            foreach (var s in spans)
+            {
+                if (phases.Count > 0 && phases[^1].Name == s.Name && s.Start <= phases[^1].End)
+                {
+                    phases[^1] = (s.Name, phases[^1].Start, s.End > phases[^1].End ? s.End : phases[^1].End);
+                }
+                else
+                {
+                    phases.Add((s.Name, s.Start, s.End));
+                }
+            }
+
+            for (int i = 1; i < phases.Count; i++)
+            {
+                double gap = (phases[i].Start - phases[i - 1].End).TotalMilliseconds;
+                allGaps += gap;
+                if (phases[i - 1].Name == DurableNames.SaveTreeActivity)
+                {
+                    stepGaps.Add(gap);
+                }
+            }
+
+            allSteps += phases.Count == 0 ? 0 : (phases[^1].End - phases[0].Start).TotalMilliseconds;
+        }
+
+        stepGaps.Sort();
+        overheadShare.Add(allSteps == 0 ? 0 : allGaps / allSteps);
+        double median = stepGaps.Count == 0 ? 0 : stepGaps[stepGaps.Count / 2];
+        double p95 = stepGaps.Count == 0 ? 0 : stepGaps[System.Math.Min(stepGaps.Count - 1, (int)(0.95 * stepGaps.Count))];
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: {solves.Count} solves, {stepGaps.Count} step-to-step gaps: median {median:F0} ms, p95 {p95:F0} ms (goal: median <= 50 ms); all orchestration gaps between phases {allGaps / System.Math.Max(1, allSteps):P1} of solve time"));
+    }
+
+    /// <summary>A batch over the synthetic set, run by 1 then 2 worker processes on fresh hubs.</summary>
+    private static async Task ThroughputAsync(string storage, int count, TextWriter stdout, CancellationToken ct)
+    {
+        var dll = Path.Combine(Path.GetDirectoryName(typeof(HostApp).Assembly.Location)!, "TtcFunctions.dll");
+        var container = new BlobServiceClient(storage).GetBlobContainerClient(StorageNames.DefaultDatasetContainer);
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        var blob = $"bench-{Guid.NewGuid():N}.jsonl";
+        await container.GetBlobClient(blob).UploadAsync(BinaryData.FromString(string.Join("\n", File.ReadLines(ModelCatalog.SyntheticTestSet()).Take(count))), overwrite: true, ct);
+        double? one = null;
+        foreach (int workers in new[] { 1, 2 })
+        {
+            var hub = "bench" + Guid.NewGuid().ToString("N")[..10];
+            var processes = new List<Process>();
+            try
+            {
+                var urls = new List<string>();
+                for (int w = 0; w < workers; w++)
+                {
+                    var (process, url) = await StartWorkerAsync(dll, storage, hub, w == 0 ? "api,worker,inference" : "worker,inference", ct);
+                    processes.Add(process);
+                    urls.Add(url);
+                }
+
+                using var http = new HttpClient { BaseAddress = new Uri(urls[0]) };
+                var clock = Stopwatch.StartNew();
+                var response = await http.PostAsync("/api/batches", new StringContent($$"""{"dataset": "{{blob}}", "strategy": "best_of_n", "n": 4, "seed": 0}""", System.Text.Encoding.UTF8, "application/json"), ct);
+                response.EnsureSuccessStatusCode();
+                var status = response.Headers.Location!;
+                while (!(await http.GetStringAsync(status, ct)).Contains("\"runtimeStatus\":\"Completed\"", StringComparison.Ordinal))
+                {
+                    await Task.Delay(250, ct);
+                }
+
+                double perMinute = count / clock.Elapsed.TotalMinutes;
+                one ??= perMinute;
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"batch of {count} problems (best_of_n n=4) with {workers} worker process(es): {perMinute:F0} problems/min ({perMinute / one.Value:F2}x one worker)"));
+            }
+            finally
+            {
+                foreach (var p in processes)
+                {
+                    p.Kill(entireProcessTree: true);
+                    await p.WaitForExitAsync(ct);
+                    p.Dispose();
+                }
+            }
+        }
+
+        await container.DeleteBlobIfExistsAsync(blob, cancellationToken: ct);
+    }
+
+    private static async Task<(Process Process, string Url)> StartWorkerAsync(string dll, string storage, string hub, string roles, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { dll, "--urls", "http://127.0.0.1:0", "--roles", roles, "--AzureWebJobsStorage", storage, "--extensions:durableTask:hubName", hub })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(psi)!;
+        var url = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.Contains("Now listening on: ", StringComparison.Ordinal))
+            {
+                url.TrySetResult(line[(line.IndexOf("Now listening on: ", StringComparison.Ordinal) + 18)..].Trim());
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, await url.Task.WaitAsync(TimeSpan.FromSeconds(90), ct));
+    }
 }

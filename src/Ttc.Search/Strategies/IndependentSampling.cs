@@ -42,7 +42,14 @@ public abstract class IndependentSampling : SearchStrategy
             });
         }
 
-        End(state, Scored ? SearchPhase.Score : SearchPhase.Done);
+        if (Scored)
+        {
+            state.Phase = SearchPhase.Score;
+        }
+        else
+        {
+            End(state);
+        }
     }
 
     /// <inheritdoc />
@@ -55,7 +62,7 @@ public abstract class IndependentSampling : SearchStrategy
             state.Completed[i].Scores = [.. results[i].Scores];
         }
 
-        End(state, SearchPhase.Done);
+        End(state);
     }
 
     /// <inheritdoc />
@@ -69,10 +76,10 @@ public abstract class IndependentSampling : SearchStrategy
     /// <summary>Index of the chosen completion, or -1.</summary>
     protected abstract int Choose(IReadOnlyList<Completion> completions);
 
-    // The one iteration of a sampling strategy is over once its samples are drawn (and scored).
-    private static void End(SearchState state, SearchPhase phase)
+    // The one iteration of a sampling strategy is over once its samples are drawn and, if they are, scored.
+    private static void End(SearchState state)
     {
-        state.Phase = phase;
+        state.Phase = SearchPhase.Done;
         state.Iteration = 1;
     }
 }

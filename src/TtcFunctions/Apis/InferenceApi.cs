@@ -11,11 +11,11 @@ internal static class InferenceApi
 
     public static void MapInferenceApi(this WebApplication app)
     {
-        app.MapPost("/v1/completions", CompleteAsync);
-        app.MapPost("/api/score", ScoreAsync);
+        app.MapPost("/" + Routes.Completions, CompleteAsync);
+        app.MapPost("/" + Routes.Score, ScoreAsync);
     }
 
-    private static async Task<IResult> CompleteAsync(HttpRequest http, InferenceBackends backends, HostSettings settings, CancellationToken ct)
+    internal static async Task<IResult> CompleteAsync(HttpRequest http, InferenceBackends backends, HostSettings settings, CancellationToken ct)
     {
         var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
         if (f is null)
@@ -103,7 +103,7 @@ internal static class InferenceApi
         });
     }
 
-    private static async Task<IResult> ScoreAsync(HttpRequest http, InferenceBackends backends, HostSettings settings, CancellationToken ct)
+    internal static async Task<IResult> ScoreAsync(HttpRequest http, InferenceBackends backends, HostSettings settings, CancellationToken ct)
     {
         var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
         if (f is null)

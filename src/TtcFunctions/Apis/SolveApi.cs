@@ -1,31 +1,37 @@
 using System.Text.Json.Nodes;
-using Ttc.Durable;
+using Azure.Storage.Blobs;
+using Ttc.Orchestrations;
 using Ttc.Search;
 
 namespace TtcFunctions.Apis;
 
-/// <summary>Solve jobs over HTTP with the Durable Functions contract (202 + Location, status, terminate, purge).</summary>
-internal static class SolveApi
+/// <summary>
+/// Solve jobs over HTTP with the Durable Functions contract (202 + Location, status, list, terminate,
+/// purge), written once against <see cref="IOrchestrationClient"/>: the self-host maps these handlers
+/// to routes, the Functions app calls them from its HTTP triggers.
+/// </summary>
+public static class SolveApi
 {
-    private const int MaxBodyBytes = 256 * 1024;
+    internal const int MaxBodyBytes = 256 * 1024;
 
-    public static void MapSolveApi(this WebApplication app)
+    /// <summary>Maps the routes (self-host).</summary>
+    public static void MapSolveApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/solve", StartAsync);
-        app.MapGet("/api/instances/{id}", StatusAsync);
-        app.MapGet("/api/instances", ListAsync);
-        app.MapPost("/api/instances/{id}/terminate", TerminateAsync);
-        app.MapDelete("/api/instances/{id}", PurgeAsync);
-        app.MapPost("/api/batches", StartBatchAsync);
+        app.MapPost("/" + Routes.Solve, StartAsync);
+        app.MapGet("/" + Routes.Instance, StatusAsync);
+        app.MapGet("/" + Routes.Instances, ListAsync);
+        app.MapPost("/" + Routes.Terminate, TerminateAsync);
+        app.MapDelete("/" + Routes.Instance, PurgeAsync);
+        app.MapPost("/" + Routes.Batches, BatchApi.StartAsync);
     }
 
-    private static async Task<IResult> StartAsync(HttpRequest http, DurableClient client, HostSettings settings, CancellationToken ct)
+    /// <summary>POST /api/solve: 202 with the status URLs, or 400 naming the field.</summary>
+    public static async Task<IResult> StartAsync(HttpRequest http, IOrchestrationClient client, HostSettings settings, PublicUrls urls, CancellationToken ct)
     {
-        if (http.ContentLength > MaxBodyBytes)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"is {http.ContentLength} bytes; at most {MaxBodyBytes} are accepted"] }, title: "Invalid solve request");
-        }
-
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(urls);
         var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
         if (f is null)
         {
@@ -48,10 +54,9 @@ internal static class SolveApi
             return Results.ValidationProblem(f.Errors, title: "Invalid solve request");
         }
 
-        var id = await client.StartSolveAsync(problem!, config, cancellationToken: ct);
-        var urls = Urls(http, id);
-        http.HttpContext.Response.Headers.RetryAfter = "2";
-        return Results.Accepted(urls["statusQueryGetUri"]!.GetValue<string>(), urls);
+        var id = Guid.NewGuid().ToString("N");
+        await client.StartAsync(DurableNames.SolveOrchestrator, new SolveInput(problem!, config, settings.Workflow()), id, ct);
+        return Accepted(http, urls, id, retryAfterSeconds: 2);
     }
 
     /// <summary>The search settings of a request body (<see cref="SearchSettings"/>: the core's defaults for absent fields); errors go to <paramref name="f"/>.</summary>
@@ -67,65 +72,41 @@ internal static class SolveApi
         return config;
     }
 
-    private static async Task<IResult> StartBatchAsync(HttpRequest http, DurableClient client, HostSettings settings, CancellationToken ct)
+    /// <summary>GET /api/instances/{id}: 202 while Pending or Running, 200 once finished, 404 when unknown.</summary>
+    public static async Task<IResult> StatusAsync(string id, HttpRequest http, IOrchestrationClient client, PublicUrls urls, CancellationToken ct)
     {
-        var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
-        if (f is null)
-        {
-            return error!;
-        }
-
-        var dataset = f.String("dataset", required: true);
-        if (dataset is not null && dataset.IndexOf('/', StringComparison.Ordinal) <= 0)
-        {
-            f.Fail("dataset", "must be a blob path 'container/name.jsonl' in the service's storage account");
-        }
-
-        int? limit = f.Body.ContainsKey("limit") ? f.Number("limit", 0) : null;
-        if (limit is < 1)
-        {
-            f.Fail("limit", $"must be at least 1 (got {limit})");
-        }
-
-        var config = ReadConfig(f, settings);
-        if (f.Errors.Count > 0)
-        {
-            return Results.ValidationProblem(f.Errors, title: "Invalid batch request");
-        }
-
-        var id = await client.StartBatchAsync(dataset!, config, limit, ct);
-        var urls = Urls(http, id);
-        http.HttpContext.Response.Headers.RetryAfter = "5";
-        return Results.Accepted(urls["statusQueryGetUri"]!.GetValue<string>(), urls);
-    }
-
-    private static async Task<IResult> StatusAsync(string id, HttpRequest http, DurableClient client, CancellationToken ct)
-    {
-        var instance = await client.Instances.GetAsync(id, ct);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(urls);
+        bool history = string.Equals(http.Query["showHistory"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase);
+        var instance = await client.GetAsync(id, history, ct);
         if (instance is null)
         {
-            return Results.Problem(title: "Instance not found", detail: $"No instance has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
+            return NotFound(id);
         }
 
-        var body = ToJson(instance);
-        if (instance.RuntimeStatus.IsTerminal())
+        var body = InstanceJson.From(instance);
+        if (instance.IsFinished)
         {
             return Results.Json(body);
         }
 
         http.HttpContext.Response.Headers.RetryAfter = "2";
-        http.HttpContext.Response.Headers.Location = Urls(http, id)["statusQueryGetUri"]!.GetValue<string>();
+        http.HttpContext.Response.Headers.Location = urls.Instance(id)["statusQueryGetUri"]!.GetValue<string>();
         return Results.Json(body, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest http, DurableClient client, CancellationToken ct)
+    /// <summary>GET /api/instances?runtimeStatus=Running,Completed&amp;top=N (continuation in the x-ms-continuation-token header).</summary>
+    public static async Task<IResult> ListAsync(HttpRequest http, IOrchestrationClient client, CancellationToken ct)
     {
-        var statuses = new List<RuntimeStatus>();
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        var statuses = new List<InstanceRuntimeStatus>();
         foreach (var part in (http.Query["runtimeStatus"].FirstOrDefault() ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!Enum.TryParse<RuntimeStatus>(part, ignoreCase: true, out var s) || !Enum.IsDefined(s) || int.TryParse(part, out _))
+            if (!Enum.TryParse<InstanceRuntimeStatus>(part, ignoreCase: true, out var s) || !Enum.IsDefined(s) || int.TryParse(part, out _))
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["runtimeStatus"] = [$"unknown status '{part}'; expected {string.Join(", ", Enum.GetNames<RuntimeStatus>())}"] });
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["runtimeStatus"] = [$"unknown status '{part}'; expected {string.Join(", ", Enum.GetNames<InstanceRuntimeStatus>())}"] });
             }
 
             statuses.Add(s);
@@ -137,69 +118,67 @@ internal static class SolveApi
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["top"] = [$"must be a whole number from 1 to 1000 (got '{topText}')"] });
         }
 
-        var list = await client.Instances.ListAsync(statuses, top, ct);
-        return Results.Json(new JsonArray(list.Select(i => (JsonNode)ToJson(i)).ToArray()));
-    }
-
-    private static async Task<IResult> TerminateAsync(string id, HttpRequest http, DurableClient client, CancellationToken ct)
-    {
-        var instance = await client.Instances.GetAsync(id, ct);
-        if (instance is null)
+        var page = await client.ListAsync(statuses, top, http.Headers["x-ms-continuation-token"].FirstOrDefault(), ct);
+        if (page.ContinuationToken is { } next)
         {
-            return Results.Problem(title: "Instance not found", detail: $"No instance has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
+            http.HttpContext.Response.Headers["x-ms-continuation-token"] = next;
         }
 
-        if (!await client.TerminateAsync(id, http.Query["reason"].FirstOrDefault(), ct))
+        return Results.Json(new JsonArray(page.Instances.Select(i => (JsonNode)InstanceJson.From(i)).ToArray()));
+    }
+
+    /// <summary>POST /api/instances/{id}/terminate?reason=: 202, 404 when unknown, 410 when already finished.</summary>
+    public static async Task<IResult> TerminateAsync(string id, HttpRequest http, IOrchestrationClient client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        var instance = await client.GetAsync(id, showHistory: false, ct);
+        if (instance is null)
+        {
+            return NotFound(id);
+        }
+
+        if (instance.IsFinished)
         {
             return Results.Problem(title: "Instance already finished", detail: $"Instance '{id}' is {instance.RuntimeStatus}.", statusCode: StatusCodes.Status410Gone);
         }
 
+        await client.TerminateAsync(id, http.Query["reason"].FirstOrDefault() ?? "terminated by request", ct);
         return Results.Accepted();
     }
 
-    private static async Task<IResult> PurgeAsync(string id, DurableClient client, CancellationToken ct) =>
-        await client.PurgeAsync(id, ct)
-            ? Results.Json(new JsonObject { ["instancesDeleted"] = 1 })
-            : Results.Problem(title: "Instance not found", detail: $"No instance has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
-
-    private static JsonObject Urls(HttpRequest http, string id)
+    /// <summary>DELETE /api/instances/{id}: its history and its search trees; 404 when unknown.</summary>
+    public static async Task<IResult> PurgeAsync(string id, IOrchestrationClient client, BlobServiceClient blobs, StorageNames names, CancellationToken ct)
     {
-        var root = $"{http.Scheme}://{http.Host}/api/instances/{id}";
-        return new JsonObject
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(names);
+        int deleted = await client.PurgeAsync(id, ct);
+        if (deleted == 0)
         {
-            ["id"] = id,
-            ["statusQueryGetUri"] = root,
-            ["terminatePostUri"] = root + "/terminate?reason={text}",
-            ["purgeHistoryDeleteUri"] = root,
-        };
+            return NotFound(id);
+        }
+
+        var trees = blobs.GetBlobContainerClient(names.TreeContainer);
+        if (await trees.ExistsAsync(ct))
+        {
+            await foreach (var blob in trees.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, id + "/", ct))
+            {
+                await trees.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
+            }
+        }
+
+        return Results.Json(new JsonObject { ["instancesDeleted"] = deleted });
     }
 
-    private static JsonObject ToJson(InstanceRecord i) => new()
+    /// <summary>202 with Location, Retry-After and the instance URLs.</summary>
+    internal static IResult Accepted(HttpRequest http, PublicUrls urls, string id, int retryAfterSeconds)
     {
-        ["instanceId"] = i.InstanceId,
-        ["name"] = i.Name,
-        ["runtimeStatus"] = i.RuntimeStatus.ToString(),
-        ["input"] = ParseOrNull(i.Input),
-        ["customStatus"] = ParseOrNull(i.CustomStatus),
-        ["output"] = ParseOrNull(i.Output),
-        ["createdTime"] = i.CreatedTime.ToString("O"),
-        ["lastUpdatedTime"] = i.LastUpdatedTime.ToString("O"),
-    };
-
-    private static JsonNode? ParseOrNull(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return json;
-        }
+        var body = urls.Instance(id);
+        http.HttpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Accepted(body["statusQueryGetUri"]!.GetValue<string>(), body);
     }
+
+    private static IResult NotFound(string id) =>
+        Results.Problem(title: "Instance not found", detail: $"No instance has id '{id}'.", statusCode: StatusCodes.Status404NotFound);
 }
