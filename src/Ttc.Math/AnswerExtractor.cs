@@ -1,137 +1,127 @@
 using System.Text.RegularExpressions;
+using Ttc.Math.Answers;
+using Ttc.Math.Extraction;
 
 namespace Ttc.Math;
 
-/// <summary>Finds the final answer in a model's output, in the order the MATH grading convention uses.</summary>
+/// <summary>
+/// Finds the final answer in a model's output, in Math-Verify's order of trust: boxed answers (all of them,
+/// as a list, when several state the answer together) and the Minerva form "final answer is $x$. I hope";
+/// then "final answer ... is x"; then "answer: x"; then "answer ... x"; and, when guessing is allowed, the
+/// last math environment (<c>$..$</c>, <c>\(..\)</c>, <c>\[..\]</c>, <c>$$..$$</c>) or plain number or
+/// expression of the text. Within one level the statement that ends last wins, and a candidate that does
+/// not read as mathematics gives way to the next. Bounded work, no exceptions.
+/// </summary>
 public static partial class AnswerExtractor
 {
+    /// <summary>Only the last this many characters of a text are searched: answers come at the end, and work must stay bounded.</summary>
+    public const int MaxScanLength = 100_000;
+
     /// <summary>
-    /// Returns the raw final answer of <paramref name="text"/>: the Minerva form
-    /// "final answer is $...$. I hope" (with a <c>\boxed{}</c> inside it unwrapped), else the last
-    /// <c>\boxed{...}</c> or <c>\fbox{...}</c> with balanced braces, else the text after "The answer is";
-    /// else <see langword="null"/>. With <paramref name="lastNumberFallback"/> the last number in the
-    /// text is taken when nothing else matches (what the reference's parser does; off by default because it is a guess).
+    /// Returns the raw final answer of <paramref name="text"/>, or <see langword="null"/> when it states none:
+    /// only stated answers count (boxes and answer phrases). With <paramref name="lastNumberFallback"/> the last
+    /// number in the text is taken when nothing is stated, as search-and-learn's parser does (off by default
+    /// because it is a guess that a truncated solution would also yield). <see cref="MathGrader"/> guesses as
+    /// Math-Verify does instead: the last math environment, expression or number.
     /// </summary>
-    public static string? Extract(string? text, bool lastNumberFallback = false)
+    public static string? Extract(string? text, bool lastNumberFallback = false) =>
+        Extract(text, lastNumberFallback ? Guess.LastNumber : Guess.None, GradingOptions.Default);
+
+    /// <summary>The content of the last <c>\boxed{...}</c> or <c>\fbox{...}</c>, braces balanced; <c>\boxed 5</c> is accepted.</summary>
+    public static string? LastBoxed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int at = BoxedAnswers.LastCommand(text, text.Length);
+        return at < 0 ? null : BoxedAnswers.Read(text, at, text.Length)?.Content;
+    }
+
+    /// <summary>What to take when a text states no answer.</summary>
+    internal enum Guess
+    {
+        /// <summary>Nothing: only stated answers.</summary>
+        None,
+
+        /// <summary>The last number, digits anywhere (search-and-learn's parser, for replaying its predictions).</summary>
+        LastNumber,
+
+        /// <summary>The last math environment, expression or number after a space (Math-Verify).</summary>
+        MathVerify,
+    }
+
+    internal static string? Extract(string? text, Guess guess, GradingOptions options)
     {
         if (string.IsNullOrEmpty(text))
         {
             return null;
         }
 
+        if (text.Length > MaxScanLength)
+        {
+            text = text[^MaxScanLength..];
+        }
+
+        // Search-and-learn's PRM step tag is no part of any answer.
         text = text.Replace("\u043a\u0438", string.Empty, StringComparison.Ordinal);
-        string? answer = null;
-        const string minerva = "final answer is $";
-        int m = text.IndexOf(minerva, StringComparison.Ordinal);
-        int hope = m < 0 ? -1 : text.IndexOf("$. I hope", m + minerva.Length, StringComparison.Ordinal);
-        if (m >= 0 && hope >= 0)
+        bool Parses(string answer) => AnswerParser.Parses(AnswerNormalizer.Normalize(answer), options);
+
+        List<SpanGroup>? groups = null;
+        List<SpanGroup> Groups() => groups ??= MathSpans.Group(text, MathSpans.FindAll(text));
+
+        var first = new List<TextAnswer>(AnswerPhrases.FinalAnswerHope(text));
+        if (text.Contains("\\boxed", StringComparison.Ordinal) || text.Contains("\\fbox", StringComparison.Ordinal))
         {
-            answer = text[(m + minerva.Length)..hope].Trim();
+            if (BoxedAnswers.Find(text, Groups()) is { } boxed)
+            {
+                first.Add(boxed);
+            }
         }
-        else if (LastBoxed(text) is { } boxed)
+
+        var answer = Pick(first, Parses)
+            ?? Pick(AnswerPhrases.FinalAnswerIs(text), Parses)
+            ?? Pick(AnswerPhrases.AnswerWord(text, colon: true), Parses)
+            ?? Pick(AnswerPhrases.AnswerWord(text, colon: false), Parses);
+        if (answer is null && guess == Guess.MathVerify)
         {
-            answer = boxed;
+            var plain = Groups().Select(g => new TextAnswer(g.Start, g.End, AnswerPhrases.GroupAnswer(text, g)))
+                .Concat(TextNumbers.AllExpressions(text))
+                .Concat(TextNumbers.AllNumbers(text));
+            answer = Pick(plain, Parses);
         }
-        else if (AfterPhrase(text, "he answer is") is { } said)
+        else if (answer is null && guess == Guess.LastNumber)
         {
-            answer = said;
-        }
-        else if (AfterPhrase(text, "final answer is") is { } final)
-        {
-            answer = final;
-        }
-        else if (lastNumberFallback)
-        {
-            var numbers = NumberPattern().Matches(text.Replace(",", string.Empty, StringComparison.Ordinal));
+            var numbers = AnyNumber().Matches(text.Replace(",", string.Empty, StringComparison.Ordinal));
             answer = numbers.Count > 0 ? numbers[^1].Value : string.Empty;
         }
 
-        if (answer is null)
-        {
-            return null;
-        }
-
-        // "final answer is: $\boxed{42}$" keeps the box inside the Minerva span.
-        if (answer.Contains("boxed", StringComparison.Ordinal) && LastBoxed(answer) is { } inner)
-        {
-            answer = inner;
-        }
-
-        answer = NewlineRun().Replace(answer, string.Empty).Trim();
-        if (answer.StartsWith(':'))
-        {
-            answer = answer[1..].TrimStart();
-        }
-
-        answer = answer.TrimEnd('.', '/').Trim();
-        return answer;
+        return answer is null ? null : Clean(answer);
     }
 
-    /// <summary>The content of the last <c>\boxed{...}</c> or <c>\fbox{...}</c>, braces balanced; <c>\boxed 5</c> is accepted.</summary>
-    public static string? LastBoxed(string text)
+    /// <summary>The candidate that ends last (the longer one on a tie) among those that read as mathematics.</summary>
+    private static string? Pick(IEnumerable<TextAnswer> candidates, Func<string, bool> parses)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        int at = System.Math.Max(LastCommand(text, "\\boxed"), LastCommand(text, "\\fbox"));
-        if (at < 0)
+        foreach (var candidate in candidates.OrderByDescending(c => c.End).ThenBy(c => c.Start))
         {
-            return null;
-        }
-
-        int i = at;
-        while (i < text.Length && char.IsLetter(text[i]))
-        {
-            i++;
-        }
-
-        if (i < text.Length && text[i] == '{')
-        {
-            int depth = 0;
-            for (int j = i; j < text.Length; j++)
+            if (parses(candidate.Answer))
             {
-                depth += text[j] switch { '{' => 1, '}' => -1, _ => 0 };
-                if (depth == 0)
-                {
-                    return text[(i + 1)..j];
-                }
+                return candidate.Answer;
             }
-
-            return null; // unbalanced: no answer rather than a truncated one
-        }
-
-        if (i < text.Length && text[i] == ' ')
-        {
-            var rest = text[(i + 1)..];
-            int end = rest.IndexOfAny(['$', '\n']);
-            return (end < 0 ? rest : rest[..end]).Trim();
         }
 
         return null;
     }
 
-    private static int LastCommand(string text, string command)
-    {
-        int at = text.LastIndexOf(command, StringComparison.Ordinal);
-        return at < 0 ? -1 : at + 1;
-    }
+    [GeneratedRegex(@"-?\d*\.?\d+")]
+    private static partial Regex AnyNumber();
 
-    private static string? AfterPhrase(string text, string phrase)
+    private static string Clean(string answer)
     {
-        int at = text.LastIndexOf(phrase, StringComparison.Ordinal);
-        if (at < 0)
+        // A box broken over lines ("\\\n  2") is one answer: the line breaks and their indentation go.
+        answer = string.Join(string.Empty, answer.Split('\n').Select((line, k) => k == 0 ? line : line.TrimStart())).Trim();
+        if (answer.StartsWith(':'))
         {
-            return null;
+            answer = answer[1..].TrimStart();
         }
 
-        var rest = text[(at + phrase.Length)..].Trim();
-        int cut = rest.IndexOf("\n\n", StringComparison.Ordinal);
-        rest = cut < 0 ? rest : rest[..cut];
-        rest = rest.Trim().Trim('$').Trim();
-        return rest.Length == 0 ? null : rest;
+        return answer;
     }
-
-    [GeneratedRegex(@"-?\d*\.?\d+")]
-    private static partial Regex NumberPattern();
-
-    [GeneratedRegex(@"\n\s*")]
-    private static partial Regex NewlineRun();
 }

@@ -4,22 +4,15 @@ using System.Text.RegularExpressions;
 namespace Ttc.Math;
 
 /// <summary>
-/// Brings an answer to the canonical string form of the MATH grading convention, so that answers
-/// that differ only in notation compare equal as strings. Applying it twice changes nothing.
+/// Brings an answer to a canonical string form, so that answers that differ only in notation compare
+/// equal as strings: spacing, <c>\left</c>/<c>\right</c>, <c>\dfrac</c>, <c>\text{}</c> and unit words,
+/// degrees, dollar signs, thousands separators, "and"/"or" between parts, trailing punctuation. A percent
+/// sign or word becomes <c>\%</c> (its meaning is decided at comparison). Applying it twice changes nothing.
 /// </summary>
 public static partial class AnswerNormalizer
 {
     /// <summary>Answers longer than this are compared as they are: normalizing garbage is wasted work.</summary>
     public const int MaxLength = 2000;
-
-    private static readonly string[] UnitWords =
-    [
-        "degrees", "degree", "deg", "cm", "mm", "km", "meters", "meter", "metres", "metre", "inches", "inch",
-        "feet", "foot", "ft", "miles", "mile", "mph", "yards", "yard", "units", "unit", "square", "sq", "cubic",
-        "dollars", "dollar", "cents", "cent", "hours", "hour", "minutes", "minute", "seconds", "second", "sec",
-        "days", "day", "weeks", "week", "months", "month", "years", "year", "pounds", "lbs", "lb", "ounces",
-        "grams", "kg", "liters", "litres", "gallons", "gallon", "people", "students", "points", "ways", "percentage", "percent", "pct",
-    ];
 
     /// <summary>Returns the canonical form of <paramref name="answer"/> (never null).</summary>
     public static string Normalize(string? answer)
@@ -52,30 +45,32 @@ public static partial class AnswerNormalizer
 
     private static string Once(string s)
     {
-        s = s.Replace("\n", string.Empty, StringComparison.Ordinal).Trim().TrimEnd('.').Trim();
+        s = TrimPunctuation(s.Replace('\n', ' ').Replace('~', ' ').Trim());
         s = ThinSpace().Replace(s, string.Empty);
-        s = EscapedCommand().Replace(s, "\\");
+        if (!s.Contains("matrix", StringComparison.Ordinal))
+        {
+            // A doubled backslash before a command is an escaped command; in a matrix it ends a row.
+            s = EscapedCommand().Replace(s, "\\");
+        }
+
         s = BracedComma().Replace(s, "$1$2");
         s = ArrayBegin().Replace(s, "\\begin{pmatrix}");
         s = s.Replace("\\end{array}", "\\end{pmatrix}", StringComparison.Ordinal)
             .Replace("bmatrix", "pmatrix", StringComparison.Ordinal)
             .Replace("\\tfrac", "\\frac", StringComparison.Ordinal)
             .Replace("\\dfrac", "\\frac", StringComparison.Ordinal)
+            .Replace("\\cfrac", "\\frac", StringComparison.Ordinal)
             .Replace("\\neq", "\\ne", StringComparison.Ordinal)
             .Replace("\\leq", "\\le", StringComparison.Ordinal)
             .Replace("\\geq", "\\ge", StringComparison.Ordinal)
             .Replace("\\left", string.Empty, StringComparison.Ordinal)
             .Replace("\\right", string.Empty, StringComparison.Ordinal)
             .Replace("\\{", "{", StringComparison.Ordinal)
-            .Replace("\\}", "}", StringComparison.Ordinal);
-
-        // A trailing \text{...} is a unit ("5 \text{ cm}"), unless it is the whole answer.
-        var withoutUnit = TrailingText().Replace(s, string.Empty).Trim();
-        if (withoutUnit.Length > 0)
-        {
-            s = withoutUnit;
-        }
-
+            .Replace("\\}", "}", StringComparison.Ordinal)
+            .Replace("\\qquad", " ", StringComparison.Ordinal)
+            .Replace("\\quad", " ", StringComparison.Ordinal);
+        s = Joiners(s);
+        s = Units(s);
         s = s.Replace("^{\\circ}", string.Empty, StringComparison.Ordinal)
             .Replace("^\\circ", string.Empty, StringComparison.Ordinal)
             .Replace("\\circ", string.Empty, StringComparison.Ordinal)
@@ -85,13 +80,9 @@ public static partial class AnswerNormalizer
             .Replace("\\(", string.Empty, StringComparison.Ordinal)
             .Replace("\\)", string.Empty, StringComparison.Ordinal);
         s = TextCommand().Replace(s, "$1");
-        s = MboxCommand().Replace(s, string.Empty);
-        s = s.Replace("\\mathrm", string.Empty, StringComparison.Ordinal)
-            .Replace("\\mathbf", string.Empty, StringComparison.Ordinal)
-            .Replace("\\textbf", string.Empty, StringComparison.Ordinal)
+        s = s.Replace("\\mathbf", string.Empty, StringComparison.Ordinal)
             .Replace("\\displaystyle", string.Empty, StringComparison.Ordinal);
-        s = RemoveUnitWords(s);
-        s = s.Replace("\\%", string.Empty, StringComparison.Ordinal).Replace("%", string.Empty, StringComparison.Ordinal);
+        s = Percent(s);
         s = s.Replace("\\emptyset", "{}", StringComparison.Ordinal)
             .Replace("(-\\infty,\\infty)", "\\mathbb{R}", StringComparison.Ordinal)
             .Replace("infinity", "\\infty", StringComparison.Ordinal);
@@ -103,16 +94,14 @@ public static partial class AnswerNormalizer
             s = "0" + s;
         }
 
-        s = StripShortLhs(s);
         s = SqrtShorthand().Replace(s, "\\sqrt{$1}");
-        // "32, 349" is a list; "32,349" a number.
+        // "32, 349" is a list and "32,349" a number; "0,111" is a decimal, since no number starts with a zero group.
         if (ThousandsNumber().IsMatch(s))
         {
-            s = s.Replace(",", string.Empty, StringComparison.Ordinal);
+            s = s.StartsWith("0,", StringComparison.Ordinal) && s.Count(c => c == ',') == 1 ? s.Replace(',', '.') : s.Replace(",", string.Empty, StringComparison.Ordinal);
         }
 
-        s = s.Replace(" ", string.Empty, StringComparison.Ordinal);
-
+        s = RemoveSpaces(s);
         s = FixFracs(s);
         s = FixSlash(s);
         if (s.Length >= 2 && ((s[0] == '{' && s[^1] == '}') || (s[0] == '(' && s[^1] == ')')) && IsAlnum(s[1..^1]))
@@ -120,46 +109,50 @@ public static partial class AnswerNormalizer
             s = s[1..^1];
         }
 
-        return s.Trim();
+        return TrimPunctuation(s.Trim());
     }
 
-    private static string StripShortLhs(string s)
+    /// <summary>
+    /// Spaces go, except one after a comma before exactly three digits: "32, 349" is the list of 32 and 349 and
+    /// must not turn into "32,349", which is a number.
+    /// </summary>
+    private static string RemoveSpaces(string s)
     {
-        // "x = 5", "k=5", "f(x) = ..." is kept: only a lhs of at most two characters is a name.
-        var parts = s.Split('=');
-        if (parts.Length == 2 && parts[0].Trim().Length <= 2 && parts[0].Trim().Length > 0 && parts[1].Trim().Length > 0
-            && !parts[0].Contains('<', StringComparison.Ordinal) && !parts[0].Contains('>', StringComparison.Ordinal))
+        if (!s.Contains(' ', StringComparison.Ordinal))
         {
-            return parts[1].Trim();
+            return s;
         }
 
-        foreach (var key in (ReadOnlySpan<string>)["x\\in", "y\\in", "z\\in", "x\\to", "y\\to", "z\\to"])
+        var sb = new StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
         {
-            s = s.Replace(key, string.Empty, StringComparison.Ordinal);
-        }
-
-        return s;
-    }
-
-    private static string RemoveUnitWords(string s)
-    {
-        foreach (var unit in UnitWords)
-        {
-            if (!s.Contains(unit, StringComparison.Ordinal))
+            if (s[i] != ' ')
             {
+                sb.Append(s[i]);
                 continue;
             }
 
-            // Only after a number: "5 cm" loses its unit, "\text{second}" alone stays an answer.
-            var stripped = Regex.Replace(s, @"(\d)\s*(?:\\\s*)?" + unit + @"(?![A-Za-z])(\^\{?[23]\}?)?", "$1", RegexOptions.None, TimeSpan.FromMilliseconds(200));
-            if (stripped.Trim().Length > 0)
+            int j = i;
+            while (j < s.Length && s[j] == ' ')
             {
-                s = stripped;
+                j++;
             }
+
+            bool keep = sb.Length > 0 && sb[^1] == ',' && j + 3 <= s.Length && char.IsAsciiDigit(s[j]) && char.IsAsciiDigit(s[j + 1])
+                && char.IsAsciiDigit(s[j + 2]) && (j + 3 == s.Length || !char.IsAsciiDigit(s[j + 3]));
+            if (keep)
+            {
+                sb.Append(' ');
+            }
+
+            i = j - 1;
         }
 
-        return s;
+        return sb.ToString();
     }
+
+    /// <summary>A sentence's full stop, or a dangling comma or semicolon, is no part of the answer ("\boxed{\frac{1}{3}.}").</summary>
+    private static string TrimPunctuation(string s) => s.TrimEnd('.', ',', ';', ' ');
 
     /// <summary><c>\frac12</c> → <c>\frac{1}{2}</c>, <c>\frac1{72}</c> → <c>\frac{1}{72}</c>.</summary>
     internal static string FixFracs(string s)
@@ -208,11 +201,11 @@ public static partial class AnswerNormalizer
 
     private static bool IsAlnum(string s) => s.Length > 0 && s.All(char.IsLetterOrDigit);
 
-    // "\!", "\,", "\;", "\ " are spacing; "\\ " is a row break followed by a space and stays.
-    [GeneratedRegex(@"(?<!\\)\\[!,; ]")]
+    // "\!", "\,", "\;", "\ " are spacing ("\!" with the spaces after it: "32,\! 349" is one number); "\\ " is a row break and stays.
+    [GeneratedRegex(@"(?<!\\)\\(?:! *|[,;: ])")]
     private static partial Regex ThinSpace();
 
-    // Doubly escaped commands ("\\\\frac" from JSON-in-text) are single commands; "\\\\\\end" keeps its row break.
+    // Doubly escaped commands ("\\\\frac" from JSON-in-text) are single commands.
     [GeneratedRegex(@"(?<!\\)\\\\(?=[A-Za-z])")]
     private static partial Regex EscapedCommand();
 
@@ -222,14 +215,8 @@ public static partial class AnswerNormalizer
     [GeneratedRegex(@"\\begin\{array\}\{[^}]*\}")]
     private static partial Regex ArrayBegin();
 
-    [GeneratedRegex(@"\\text\{[^{}]*\}$")]
-    private static partial Regex TrailingText();
-
-    [GeneratedRegex(@"\\(?:text|textnormal|textrm|mathrm)\{([^{}]*)\}")]
+    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|textbf|textsf|mathrm|mathit|mathsf|mbox)\{([^{}]*)\}")]
     private static partial Regex TextCommand();
-
-    [GeneratedRegex(@"\\mbox\{[^{}]*\}")]
-    private static partial Regex MboxCommand();
 
     [GeneratedRegex(@"(\d+)\.0*([^\d])")]
     private static partial Regex TrailingZeros();
