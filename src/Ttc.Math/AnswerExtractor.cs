@@ -66,8 +66,9 @@ public static partial class AnswerExtractor
 
         List<SpanGroup>? groups = null;
         List<SpanGroup> Groups() => groups ??= MathSpans.Group(text, MathSpans.FindAll(text));
+        var scanner = new SpanScanner(text);
 
-        var first = new List<TextAnswer>(AnswerPhrases.FinalAnswerHope(text));
+        var first = new List<TextAnswer>(AnswerPhrases.FinalAnswerHope(scanner));
         if (text.Contains("\\boxed", StringComparison.Ordinal) || text.Contains("\\fbox", StringComparison.Ordinal))
         {
             if (BoxedAnswers.Find(text, Groups()) is { } boxed)
@@ -76,31 +77,34 @@ public static partial class AnswerExtractor
             }
         }
 
-        var answer = Pick(first, Parses)
-            ?? Pick(AnswerPhrases.FinalAnswerIs(text), Parses)
-            ?? Pick(AnswerPhrases.AnswerWord(text, colon: true), Parses)
-            ?? Pick(AnswerPhrases.AnswerWord(text, colon: false), Parses);
+        // When nothing reads as mathematics, the first candidate met is kept as text (Math-Verify's string fallback).
+        string? fallback = null;
+        var answer = Pick(first, Parses, ref fallback)
+            ?? Pick(AnswerPhrases.FinalAnswerIs(scanner), Parses, ref fallback)
+            ?? Pick(AnswerPhrases.AnswerWord(scanner, colon: true), Parses, ref fallback)
+            ?? Pick(AnswerPhrases.AnswerWord(scanner, colon: false), Parses, ref fallback);
         if (answer is null && guess == Guess.MathVerify)
         {
             var plain = Groups().Select(g => new TextAnswer(g.Start, g.End, AnswerPhrases.GroupAnswer(text, g)))
                 .Concat(TextNumbers.AllExpressions(text))
                 .Concat(TextNumbers.AllNumbers(text));
-            answer = Pick(plain, Parses);
+            answer = Pick(plain, Parses, ref fallback);
         }
         else if (answer is null && guess == Guess.LastNumber)
         {
-            var numbers = AnyNumber().Matches(text.Replace(",", string.Empty, StringComparison.Ordinal));
-            answer = numbers.Count > 0 ? numbers[^1].Value : string.Empty;
+            answer = LastNumber(text);
         }
 
+        answer ??= fallback;
         return answer is null ? null : Clean(answer);
     }
 
     /// <summary>The candidate that ends last (the longer one on a tie) among those that read as mathematics.</summary>
-    private static string? Pick(IEnumerable<TextAnswer> candidates, Func<string, bool> parses)
+    private static string? Pick(IEnumerable<TextAnswer> candidates, Func<string, bool> parses, ref string? fallback)
     {
         foreach (var candidate in candidates.OrderByDescending(c => c.End).ThenBy(c => c.Start))
         {
+            fallback ??= candidate.Answer;
             if (parses(candidate.Answer))
             {
                 return candidate.Answer;
@@ -110,7 +114,21 @@ public static partial class AnswerExtractor
         return null;
     }
 
-    [GeneratedRegex(@"-?\d*\.?\d+")]
+    /// <summary>The last number of the text, digits anywhere and commas ignored (search-and-learn's fallback); empty when there is none.</summary>
+    private static string LastNumber(string text)
+    {
+        try
+        {
+            var numbers = AnyNumber().Matches(text.Replace(",", string.Empty, StringComparison.Ordinal));
+            return numbers.Count > 0 ? numbers[^1].Value : string.Empty;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return string.Empty;
+        }
+    }
+
+    [GeneratedRegex(@"-?\d*\.?\d+", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AnyNumber();
 
     private static string Clean(string answer)

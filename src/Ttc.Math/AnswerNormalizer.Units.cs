@@ -49,15 +49,8 @@ public static partial class AnswerNormalizer
             return s;
         }
 
-        try
-        {
-            var stripped = UnitAfterNumber.Replace(s, "$1");
-            return stripped.Trim().Length > 0 ? stripped : s;
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return s;
-        }
+        var stripped = UnitAfterNumber.Replace(s, "$1");
+        return stripped.Trim().Length > 0 ? stripped : s;
     }
 
     /// <summary>Percent words become <c>\%</c> and a bare <c>%</c> is escaped, so every percentage is written one way.</summary>
@@ -71,18 +64,18 @@ public static partial class AnswerNormalizer
         return s.Contains('%', StringComparison.Ordinal) ? BarePercent().Replace(s, "\\%") : s;
     }
 
-    [GeneratedRegex(@",?\s*\\text\{\s*(?:and|or)\s*\}\s*")]
+    [GeneratedRegex(@",?\s*\\text\{\s*(?:and|or)\s*\}\s*", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TextJoiner();
 
-    [GeneratedRegex(@"(?<![A-Za-z\\]),?\s*(?:and|or)(?![A-Za-z])\s*")]
+    [GeneratedRegex(@"(?<![A-Za-z\\]),?\s*(?:and|or)(?![A-Za-z])\s*", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex WordJoiner();
 
-    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|textbf|mbox)\{\s*[A-Za-z][A-Za-z .]*\}\s*(?:\^\{?[23]\}?)?$")]
+    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|textbf|mbox)\{\s*[A-Za-z][A-Za-z .]*\}\s*(?:\^\{?[23]\}?)?$", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TrailingTextUnit();
 
-    [GeneratedRegex(@"(?<=[\d}])\s*(?:\\text\{\s*)?(?:percentage|percent|pct)(?:\s*\})?(?![A-Za-z])")]
+    [GeneratedRegex(@"(?<=[\d}])\s*(?:\\text\{\s*)?(?:percentage|percent|pct)(?:\s*\})?(?![A-Za-z])", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex PercentWord();
 
-    [GeneratedRegex(@"(?<!\\)%")]
+    [GeneratedRegex(@"(?<!\\)%", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex BarePercent();
 }

@@ -29,15 +29,23 @@ public static partial class AnswerNormalizer
 
         // The rewrites below reach a fixed point in a few rounds; looping makes Normalize idempotent.
         string current = answer;
-        for (int round = 0; round < 8; round++)
+        try
         {
-            string next = Once(current);
-            if (next == current)
+            for (int round = 0; round < 8; round++)
             {
-                break;
-            }
+                string next = Once(current);
+                if (next == current)
+                {
+                    break;
+                }
 
-            current = next;
+                current = next;
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Every pattern is linear on sane input; one that is not is not an answer either.
+            return answer.Trim();
         }
 
         return current;
@@ -202,34 +210,34 @@ public static partial class AnswerNormalizer
     private static bool IsAlnum(string s) => s.Length > 0 && s.All(char.IsLetterOrDigit);
 
     // "\!", "\,", "\;", "\ " are spacing ("\!" with the spaces after it: "32,\! 349" is one number); "\\ " is a row break and stays.
-    [GeneratedRegex(@"(?<!\\)\\(?:! *|[,;: ])")]
+    [GeneratedRegex(@"(?<!\\)\\(?:! *|[,;: ])", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex ThinSpace();
 
     // Doubly escaped commands ("\\\\frac" from JSON-in-text) are single commands.
-    [GeneratedRegex(@"(?<!\\)\\\\(?=[A-Za-z])")]
+    [GeneratedRegex(@"(?<!\\)\\\\(?=[A-Za-z])", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex EscapedCommand();
 
-    [GeneratedRegex(@"(\d)\{,\}(\d)")]
+    [GeneratedRegex(@"(\d)\{,\}(\d)", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex BracedComma();
 
-    [GeneratedRegex(@"\\begin\{array\}\{[^}]*\}")]
+    [GeneratedRegex(@"\\begin\{array\}\{[^}]*\}", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex ArrayBegin();
 
-    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|textbf|textsf|mathrm|mathit|mathsf|mbox)\{([^{}]*)\}")]
+    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|textbf|textsf|mathrm|mathit|mathsf|mbox)\{([^{}]*)\}", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TextCommand();
 
-    [GeneratedRegex(@"(\d+)\.0*([^\d])")]
+    [GeneratedRegex(@"(\d+)\.0*([^\d])", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TrailingZeros();
 
-    [GeneratedRegex(@"(\d+)\.0*$")]
+    [GeneratedRegex(@"(\d+)\.0*$", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TrailingZerosEnd();
 
-    [GeneratedRegex(@"\\sqrt(\w+)")]
+    [GeneratedRegex(@"\\sqrt(\w+)", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex SqrtShorthand();
 
-    [GeneratedRegex(@"^-?\d{1,3}(,\d{3})+(\.\d+)?$")]
+    [GeneratedRegex(@"^-?\d{1,3}(,\d{3})+(\.\d+)?$", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex ThousandsNumber();
 
-    [GeneratedRegex(@"^(-?\d+)/(\d+)$")]
+    [GeneratedRegex(@"^(-?\d+)/(\d+)$", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex IntegerSlash();
 }

@@ -14,6 +14,9 @@ internal static partial class AnswerParser
     /// <summary>Lists longer than this are compared as text: no answer has that many parts.</summary>
     private const int MaxItems = 64;
 
+    /// <summary>Brackets nested deeper than this are not an answer (and would cost stack).</summary>
+    private const int MaxNesting = 32;
+
     /// <summary>Parses <paramref name="normalized"/>; a chain "a = b = c" that does not read is read by its last part, as Math-Verify does.</summary>
     public static MathValue Parse(string normalized, GradingOptions options)
     {
@@ -32,7 +35,7 @@ internal static partial class AnswerParser
 
     private static MathValue ParseList(string normalized, GradingOptions options)
     {
-        if (normalized.Length == 0 || normalized.Length > AnswerNormalizer.MaxLength)
+        if (normalized.Length == 0 || normalized.Length > AnswerNormalizer.MaxLength || Nesting(normalized) > MaxNesting)
         {
             return new TextValue(normalized);
         }
@@ -108,6 +111,11 @@ internal static partial class AnswerParser
             return [new MatrixValue(rows.Select(r => (IReadOnlyList<MathValue>)r.Select(c => Single(Element(c, options), c)).ToList()).ToList())];
         }
 
+        if (MatrixArithmetic(s, options) is { } computed)
+        {
+            return [computed];
+        }
+
         if (s.Length >= 2 && s[0] is '(' or '[' or '{' && s[^1] is ')' or ']' or '}' && Encloses(s))
         {
             return Bracketed(s, options);
@@ -158,21 +166,4 @@ internal static partial class AnswerParser
         a is ScalarValue sa && b is ScalarValue sb && Numeric.Constant(sa.Expr) is { } x && Numeric.Constant(sb.Expr) is { } y && y <= x;
 
     private static ScalarValue Infinity(int sign) => new(new Num(sign * double.PositiveInfinity), sign < 0 ? "-\\infty" : "\\infty");
-
-    /// <summary>Rows and cells of a <c>pmatrix</c>, or null.</summary>
-    private static List<List<string>>? MatrixCells(string s)
-    {
-        const string begin = "\\begin{pmatrix}", end = "\\end{pmatrix}";
-        if (!s.StartsWith(begin, StringComparison.Ordinal) || !s.EndsWith(end, StringComparison.Ordinal) || s.Length < begin.Length + end.Length
-            || s.IndexOf(begin, 1, StringComparison.Ordinal) >= 0)
-        {
-            return null;
-        }
-
-        var rows = s[begin.Length..^end.Length]
-            .Split("\\\\", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(row => row.Split('&', StringSplitOptions.TrimEntries).ToList())
-            .ToList();
-        return rows.Count == 0 || rows.Any(r => r.Any(c => c.Length == 0)) ? null : rows;
-    }
 }

@@ -13,6 +13,9 @@ internal static class AnswerPhrases
     private const int FinalReach = 100;
     private const int AnswerReach = 50;
 
+    /// <summary>Only the last this many mentions of a phrase are looked at.</summary>
+    private const int MaxOccurrences = 256;
+
     private static readonly string[] FinalAnswer =
     [
         "final answer", "réponse finale", "reponse finale", "respuesta final", "resposta final", "risposta finale",
@@ -28,14 +31,15 @@ internal static class AnswerPhrases
     private static readonly string[] Is = ["is", "est", "es", "é", "è", "ist", "是", "は", "為", "为"];
 
     /// <summary>The Minerva form: "final answer is ANSWER. I hope"; Math-Verify's most trusted statement.</summary>
-    public static IEnumerable<TextAnswer> FinalAnswerHope(string text)
+    public static IEnumerable<TextAnswer> FinalAnswerHope(SpanScanner scanner)
     {
+        var text = scanner.Text;
         foreach (int at in Occurrences(text, ["final answer is"]))
         {
             int i = at + "final answer is".Length;
             i += i < text.Length && text[i] == ':' ? 1 : 0;
             int p = SkipSpace(text, i);
-            var found = MathSpans.GroupAt(text, i, skipSpace: true) is { } group
+            var found = scanner.GroupAt(i, skipSpace: true) is { } group
                 ? new TextAnswer(group.Start, group.End, GroupAnswer(text, group))
                 : p > i ? NumberAfterPrefix(text, p) : null;
             if (found is { } f)
@@ -52,8 +56,9 @@ internal static class AnswerPhrases
     }
 
     /// <summary>"final answer ... is ANSWER" with "is" within 100 characters of "final answer"; math and numbers are separate matches.</summary>
-    public static IEnumerable<TextAnswer> FinalAnswerIs(string text)
+    public static IEnumerable<TextAnswer> FinalAnswerIs(SpanScanner scanner)
     {
+        var text = scanner.Text;
         foreach (bool math in new[] { true, false })
         {
             int done = 0;
@@ -74,7 +79,7 @@ internal static class AnswerPhrases
 
                     int i = afterIs < text.Length && text[afterIs] is ':' or '：' ? afterIs + 1 : afterIs;
                     var found = math
-                        ? MathSpans.GroupAt(text, i, skipSpace: true) is { } group ? new TextAnswer(group.Start, group.End, GroupAnswer(text, group)) : null
+                        ? scanner.GroupAt(i, skipSpace: true) is { } group ? new TextAnswer(group.Start, group.End, GroupAnswer(text, group)) : null
                         : i < text.Length && (char.IsWhiteSpace(text[i]) || text[i] == '=') ? NumberAfterPrefix(text, i + 1) : null;
                     if (found is { } f)
                     {
@@ -91,8 +96,9 @@ internal static class AnswerPhrases
     /// "answer: ANSWER" (<paramref name="colon"/>) or "answer ... ANSWER": the first math within 50 characters, and
     /// the number after the last '=' within 100 characters or else the first number within 50, as separate matches.
     /// </summary>
-    public static IEnumerable<TextAnswer> AnswerWord(string text, bool colon)
+    public static IEnumerable<TextAnswer> AnswerWord(SpanScanner scanner, bool colon)
     {
+        var text = scanner.Text;
         foreach (bool math in new[] { true, false })
         {
             int done = 0;
@@ -105,7 +111,7 @@ internal static class AnswerPhrases
                 }
 
                 from += colon ? 1 : 0;
-                var found = math ? FirstMath(text, from) : AfterLastEquals(text, from) ?? FirstNumber(text, from);
+                var found = math ? FirstMath(scanner, from) : AfterLastEquals(text, from) ?? FirstNumber(text, from);
                 if (found is { } f)
                 {
                     yield return f with { Start = at };
@@ -115,11 +121,12 @@ internal static class AnswerPhrases
         }
     }
 
-    private static TextAnswer? FirstMath(string text, int from)
+    private static TextAnswer? FirstMath(SpanScanner scanner, int from)
     {
+        var text = scanner.Text;
         for (int s = from; s <= from + AnswerReach && s < text.Length; s++)
         {
-            if (MathSpans.GroupAt(text, s, skipSpace: false) is { } group)
+            if (scanner.GroupAt(s, skipSpace: false) is { } group)
             {
                 return new TextAnswer(group.Start, group.End, GroupAnswer(text, group));
             }
@@ -235,30 +242,23 @@ internal static class AnswerPhrases
         return null;
     }
 
-    /// <summary>Indices where any of <paramref name="phrases"/> starts, case-insensitively, left to right.</summary>
-    private static IEnumerable<int> Occurrences(string text, string[] phrases)
+    /// <summary>
+    /// Indices where any of <paramref name="phrases"/> starts, case-insensitively, left to right; only the last
+    /// <see cref="MaxOccurrences"/>, since the last statement wins and the work must stay bounded.
+    /// </summary>
+    private static List<int> Occurrences(string text, string[] phrases)
     {
-        int i = 0;
-        while (i < text.Length)
+        var found = new List<int>();
+        foreach (var phrase in phrases)
         {
-            int best = -1;
-            foreach (var phrase in phrases)
+            for (int at = text.IndexOf(phrase, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(phrase, at + 1, StringComparison.OrdinalIgnoreCase))
             {
-                int at = text.IndexOf(phrase, i, StringComparison.OrdinalIgnoreCase);
-                if (at >= 0 && (best < 0 || at < best))
-                {
-                    best = at;
-                }
+                found.Add(at);
             }
-
-            if (best < 0)
-            {
-                yield break;
-            }
-
-            yield return best;
-            i = best + 1;
         }
+
+        found.Sort();
+        return found.Count > MaxOccurrences ? found[^MaxOccurrences..] : found;
     }
 
     private static int PhraseLength(string text, int at, string[] phrases)

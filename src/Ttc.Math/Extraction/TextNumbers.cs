@@ -16,6 +16,9 @@ internal static class TextNumbers
     private const string Currency = "$€£¥₹₽₪₩₫฿₡₢₣₤₥₦₧₨₭₮₯₰₱₲₳₴₵₶₷₸₺₻₼₾₿";
     private const string ExpressionOperators = "+-*×/^()÷";
 
+    /// <summary>Longer runs of digits and operators are not an answer; the bound keeps every match attempt short.</summary>
+    private const int MaxExpression = 256;
+
     /// <summary>Whether a number may begin right after index <paramref name="i"/> - 1.</summary>
     public static bool IsPrefixed(string text, int i) => i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] == '=';
 
@@ -89,16 +92,21 @@ internal static class TextNumbers
             return null;
         }
 
-        int run = k + 1;
-        while (run < text.Length && IsExpressionChar(text[run]))
+        int run = k + 1, firstOperator = -1;
+        while (run < text.Length && run - k < MaxExpression && IsExpressionChar(text[run]))
         {
+            if (firstOperator < 0 && ExpressionOperators.Contains(text[run], StringComparison.Ordinal))
+            {
+                firstOperator = run;
+            }
+
             run++;
         }
 
         // Longest end that leaves an operator with something after it and is followed by a stop.
-        for (int end = run; end >= k + 2; end--)
+        for (int end = run; end >= k + 2 && firstOperator >= 0; end--)
         {
-            if (!HasOperator(text, k + 1, end - 1) || !IsStop(text, end))
+            if (firstOperator > end - 2 || !IsStop(text, end))
             {
                 continue;
             }
@@ -220,19 +228,6 @@ internal static class TextNumbers
     }
 
     private static bool IsExpressionChar(char c) => char.IsAsciiDigit(c) || c == '.' || char.IsWhiteSpace(c) || ExpressionOperators.Contains(c, StringComparison.Ordinal);
-
-    private static bool HasOperator(string text, int from, int toInclusive)
-    {
-        for (int i = from; i <= toInclusive; i++)
-        {
-            if (ExpressionOperators.Contains(text[i], StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static bool IsStop(string text, int i)
     {
