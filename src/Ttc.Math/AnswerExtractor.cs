@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Ttc.Math.Answers;
 using Ttc.Math.Extraction;
@@ -25,7 +26,7 @@ public static partial class AnswerExtractor
     /// Math-Verify does instead: the last math environment, expression or number.
     /// </summary>
     public static string? Extract(string? text, bool lastNumberFallback = false) =>
-        Extract(text, lastNumberFallback ? Guess.LastNumber : Guess.None, GradingOptions.Default);
+        Extract(text, lastNumberFallback ? Guess.LastNumber : Guess.None, GradingOptions.Default)?.Raw;
 
     /// <summary>The content of the last <c>\boxed{...}</c> or <c>\fbox{...}</c>, braces balanced; <c>\boxed 5</c> is accepted.</summary>
     public static string? LastBoxed(string text)
@@ -48,7 +49,11 @@ public static partial class AnswerExtractor
         MathVerify,
     }
 
-    internal static string? Extract(string? text, Guess guess, GradingOptions options)
+    /// <summary>An extracted answer as found (cleaned of line breaks) and in canonical form.</summary>
+    internal readonly record struct Found(string Raw, string Normalized);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Found? Extract(string? text, Guess guess, GradingOptions options)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -62,7 +67,7 @@ public static partial class AnswerExtractor
 
         // Search-and-learn's PRM step tag is no part of any answer.
         text = text.Replace("\u043a\u0438", string.Empty, StringComparison.Ordinal);
-        bool Parses(string answer) => AnswerParser.Parses(AnswerNormalizer.Normalize(answer), options);
+        string? Parses(string answer) => AnswerNormalizer.Normalize(answer) is var key && AnswerParser.Parses(key, options) ? key : null;
 
         List<SpanGroup>? groups = null;
         List<SpanGroup> Groups() => groups ??= MathSpans.Group(text, MathSpans.FindAll(text));
@@ -79,7 +84,8 @@ public static partial class AnswerExtractor
 
         // When nothing reads as mathematics, the first candidate met is kept as text (Math-Verify's string fallback).
         string? fallback = null;
-        var answer = Pick(first, Parses, ref fallback)
+        Found? answer;
+        answer = Pick(first, Parses, ref fallback)
             ?? Pick(AnswerPhrases.FinalAnswerIs(scanner), Parses, ref fallback)
             ?? Pick(AnswerPhrases.AnswerWord(scanner, colon: true), Parses, ref fallback)
             ?? Pick(AnswerPhrases.AnswerWord(scanner, colon: false), Parses, ref fallback);
@@ -92,22 +98,28 @@ public static partial class AnswerExtractor
         }
         else if (answer is null && guess == Guess.LastNumber)
         {
-            answer = LastNumber(text);
+            var number = LastNumber(text);
+            answer = new Found(number, AnswerNormalizer.Normalize(number));
         }
 
-        answer ??= fallback;
-        return answer is null ? null : Clean(answer);
+        if (answer is { } picked)
+        {
+            return picked;
+        }
+
+        return fallback is null ? null : new Found(fallback, AnswerNormalizer.Normalize(fallback));
     }
 
     /// <summary>The candidate that ends last (the longer one on a tie) among those that read as mathematics.</summary>
-    private static string? Pick(IEnumerable<TextAnswer> candidates, Func<string, bool> parses, ref string? fallback)
+    private static Found? Pick(IEnumerable<TextAnswer> candidates, Func<string, string?> parses, ref string? fallback)
     {
         foreach (var candidate in candidates.OrderByDescending(c => c.End).ThenBy(c => c.Start))
         {
-            fallback ??= candidate.Answer;
-            if (parses(candidate.Answer))
+            var raw = Clean(candidate.Answer);
+            fallback ??= raw;
+            if (parses(raw) is { } key)
             {
-                return candidate.Answer;
+                return new Found(raw, key);
             }
         }
 

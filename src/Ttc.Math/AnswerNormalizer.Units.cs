@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Ttc.Math;
@@ -5,20 +6,15 @@ namespace Ttc.Math;
 /// <summary>Words around an answer: units, percent words, "and"/"or" between its parts.</summary>
 public static partial class AnswerNormalizer
 {
-    private static readonly string[] UnitWords =
-    [
-        "degrees", "degree", "deg", "cm", "mm", "km", "meters", "meter", "metres", "metre", "inches", "inch",
-        "feet", "foot", "ft", "miles", "mile", "mph", "yards", "yard", "units", "unit", "square", "sq", "cubic",
-        "dollars", "dollar", "cents", "cent", "hours", "hour", "minutes", "minute", "seconds", "second", "sec",
-        "days", "day", "weeks", "week", "months", "month", "years", "year", "pounds", "lbs", "lb", "ounces",
-        "grams", "kg", "liters", "litres", "gallons", "gallon", "people", "students", "points", "ways",
-    ];
+    private static readonly SearchValues<string> UnitWords = SearchValues.Create(
+        ["deg", "cm", "mm", "km", "met", "inch", "fe", "foot", "ft", "mile", "mph", "yard", "unit", "sq", "cubic", "dollar", "cent",
+         "hour", "minute", "second", "sec", "day", "week", "month", "year", "pound", "lb", "ounce", "gram", "kg", "lit", "gallon",
+         "people", "student", "point", "ways"],
+        StringComparison.Ordinal);
 
-    // One pattern for all units (longest first, so "inches" is not read as "inch" + "es"); only after a number.
-    private static readonly Regex UnitAfterNumber = new(
-        @"(\d)\s*(?:\\\s*)?(?:" + string.Join('|', UnitWords.OrderByDescending(u => u.Length)) + @")(?![A-Za-z])(?:\^\{?[23]\}?)?",
-        RegexOptions.CultureInvariant,
-        TimeSpan.FromMilliseconds(200));
+    // Unit words after a number, longest first so "inches" is not read as "inch" + "es".
+    [GeneratedRegex(@"(\d)\s*(?:\\\s*)?(?:students|degrees|dollars|minutes|seconds|gallons|degree|meters|metres|inches|square|dollar|minute|second|months|pounds|ounces|liters|litres|gallon|people|points|meter|metre|miles|yards|units|cubic|cents|hours|weeks|month|years|grams|inch|feet|foot|mile|yard|unit|cent|hour|days|week|year|ways|deg|mph|sec|day|lbs|cm|mm|km|ft|sq|lb|kg)(?![A-Za-z])(?:\^\{?[23]\}?)?", RegexOptions.None, matchTimeoutMilliseconds: 200)]
+    private static partial Regex UnitAfterNumber();
 
     /// <summary>"and" and "or" between parts of an answer are list separators: "12 \text{ and } 13" is "12, 13".</summary>
     private static string Joiners(string s)
@@ -38,18 +34,17 @@ public static partial class AnswerNormalizer
     /// </summary>
     private static string Units(string s)
     {
-        var withoutText = TrailingTextUnit().Replace(s, string.Empty).Trim();
-        if (withoutText.Length > 0)
+        if (s.AsSpan().IndexOfAny(TextCommands) >= 0 && TrailingTextUnit().Replace(s, string.Empty).Trim() is { Length: > 0 } withoutText)
         {
             s = withoutText;
         }
 
-        if (!s.Any(char.IsAsciiLetterLower))
+        if (s.AsSpan().IndexOfAny(UnitWords) < 0 || !s.Any(char.IsAsciiDigit))
         {
             return s;
         }
 
-        var stripped = UnitAfterNumber.Replace(s, "$1");
+        var stripped = UnitAfterNumber().Replace(s, "$1");
         return stripped.Trim().Length > 0 ? stripped : s;
     }
 

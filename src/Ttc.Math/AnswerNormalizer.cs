@@ -1,5 +1,7 @@
-using System.Text;
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using System.Text;
 
 namespace Ttc.Math;
 
@@ -15,6 +17,7 @@ public static partial class AnswerNormalizer
     public const int MaxLength = 2000;
 
     /// <summary>Returns the canonical form of <paramref name="answer"/> (never null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Normalize(string? answer)
     {
         if (string.IsNullOrWhiteSpace(answer))
@@ -25,6 +28,11 @@ public static partial class AnswerNormalizer
         if (answer.Length > MaxLength)
         {
             return answer.Trim();
+        }
+
+        if (IsInteger(answer))
+        {
+            return answer; // most answers are integers, which no rewrite changes
         }
 
         // The rewrites below reach a fixed point in a few rounds; looping makes Normalize idempotent.
@@ -51,18 +59,20 @@ public static partial class AnswerNormalizer
         return current;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Once(string s)
     {
         s = TrimPunctuation(s.Replace('\n', ' ').Replace('~', ' ').Trim());
-        s = ThinSpace().Replace(s, string.Empty);
-        if (!s.Contains("matrix", StringComparison.Ordinal))
+        bool commands = s.Contains('\\', StringComparison.Ordinal);
+        s = commands ? RemoveThinSpaces(s) : s;
+        if (commands && s.Contains("\\\\", StringComparison.Ordinal) && !s.Contains("matrix", StringComparison.Ordinal))
         {
             // A doubled backslash before a command is an escaped command; in a matrix it ends a row.
             s = EscapedCommand().Replace(s, "\\");
         }
 
-        s = BracedComma().Replace(s, "$1$2");
-        s = ArrayBegin().Replace(s, "\\begin{pmatrix}");
+        s = s.Contains("{,}", StringComparison.Ordinal) ? BracedComma().Replace(s, "$1$2") : s;
+        s = s.Contains("{array}", StringComparison.Ordinal) ? ArrayBegin().Replace(s, "\\begin{pmatrix}") : s;
         s = s.Replace("\\end{array}", "\\end{pmatrix}", StringComparison.Ordinal)
             .Replace("bmatrix", "pmatrix", StringComparison.Ordinal)
             .Replace("\\tfrac", "\\frac", StringComparison.Ordinal)
@@ -87,7 +97,7 @@ public static partial class AnswerNormalizer
             .Replace("$", string.Empty, StringComparison.Ordinal)
             .Replace("\\(", string.Empty, StringComparison.Ordinal)
             .Replace("\\)", string.Empty, StringComparison.Ordinal);
-        s = TextCommand().Replace(s, "$1");
+        s = s.AsSpan().IndexOfAny(TextCommands) >= 0 ? TextCommand().Replace(s, "$1") : s;
         s = s.Replace("\\mathbf", string.Empty, StringComparison.Ordinal)
             .Replace("\\displaystyle", string.Empty, StringComparison.Ordinal);
         s = Percent(s);
@@ -95,23 +105,27 @@ public static partial class AnswerNormalizer
             .Replace("(-\\infty,\\infty)", "\\mathbb{R}", StringComparison.Ordinal)
             .Replace("infinity", "\\infty", StringComparison.Ordinal);
         s = s.Replace(" .", " 0.", StringComparison.Ordinal).Replace("{.", "{0.", StringComparison.Ordinal);
-        s = TrailingZeros().Replace(s, "$1$2");
-        s = TrailingZerosEnd().Replace(s, "$1");
+        if (s.Contains('.', StringComparison.Ordinal))
+        {
+            s = TrailingZeros().Replace(s, "$1$2");
+            s = TrailingZerosEnd().Replace(s, "$1");
+        }
+
         if (s.StartsWith('.'))
         {
             s = "0" + s;
         }
 
-        s = SqrtShorthand().Replace(s, "\\sqrt{$1}");
+        s = s.Contains("\\sqrt", StringComparison.Ordinal) ? SqrtShorthand().Replace(s, "\\sqrt{$1}") : s;
         // "32, 349" is a list and "32,349" a number; "0,111" is a decimal, since no number starts with a zero group.
-        if (ThousandsNumber().IsMatch(s))
+        if (s.Contains(',', StringComparison.Ordinal) && ThousandsNumber().IsMatch(s))
         {
             s = s.StartsWith("0,", StringComparison.Ordinal) && s.Count(c => c == ',') == 1 ? s.Replace(',', '.') : s.Replace(",", string.Empty, StringComparison.Ordinal);
         }
 
         s = RemoveSpaces(s);
         s = FixFracs(s);
-        s = FixSlash(s);
+        s = s.Contains('/', StringComparison.Ordinal) ? FixSlash(s) : s;
         if (s.Length >= 2 && ((s[0] == '{' && s[^1] == '}') || (s[0] == '(' && s[^1] == ')')) && IsAlnum(s[1..^1]))
         {
             s = s[1..^1];
@@ -124,6 +138,7 @@ public static partial class AnswerNormalizer
     /// Spaces go, except one after a comma before exactly three digits: "32, 349" is the list of 32 and 349 and
     /// must not turn into "32,349", which is a number.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string RemoveSpaces(string s)
     {
         if (!s.Contains(' ', StringComparison.Ordinal))
@@ -159,10 +174,54 @@ public static partial class AnswerNormalizer
         return sb.ToString();
     }
 
+    private static readonly SearchValues<string> TextCommands = SearchValues.Create(["\\text", "\\math", "\\mbox"], StringComparison.Ordinal);
+
+    /// <summary>
+    /// "\!", "\,", "\;", "\:" and "\ " are spacing, and go ("\!" with the spaces after it: "32,\! 349" is one number);
+    /// "\\ " is a row break followed by a space and stays.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string RemoveThinSpaces(string s)
+    {
+        StringBuilder? sb = null;
+        int copied = 0;
+        for (int i = 0; i + 1 < s.Length; i++)
+        {
+            if (s[i] != '\\')
+            {
+                continue;
+            }
+
+            if (s[i + 1] == '\\')
+            {
+                i++; // a row break "\\\\" is no spacing command, and its second backslash escapes nothing
+                continue;
+            }
+
+            if (s[i + 1] is not ('!' or ',' or ';' or ':' or ' '))
+            {
+                continue;
+            }
+
+            int end = i + 2;
+            while (s[i + 1] == '!' && end < s.Length && s[end] == ' ')
+            {
+                end++;
+            }
+
+            (sb ??= new StringBuilder(s.Length)).Append(s, copied, i - copied);
+            copied = end;
+            i = end - 1;
+        }
+
+        return sb is null ? s : sb.Append(s, copied, s.Length - copied).ToString();
+    }
+
     /// <summary>A sentence's full stop, or a dangling comma or semicolon, is no part of the answer ("\boxed{\frac{1}{3}.}").</summary>
     private static string TrimPunctuation(string s) => s.TrimEnd('.', ',', ';', ' ');
 
     /// <summary><c>\frac12</c> → <c>\frac{1}{2}</c>, <c>\frac1{72}</c> → <c>\frac{1}{72}</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string FixFracs(string s)
     {
         var parts = s.Split("\\frac");
@@ -207,11 +266,21 @@ public static partial class AnswerNormalizer
         return m.Success ? $"\\frac{{{m.Groups[1].Value}}}{{{m.Groups[2].Value}}}" : s;
     }
 
-    private static bool IsAlnum(string s) => s.Length > 0 && s.All(char.IsLetterOrDigit);
+    private static bool IsInteger(string s)
+    {
+        int start = s.Length > 1 && s[0] == '-' ? 1 : 0;
+        for (int i = start; i < s.Length; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+        }
 
-    // "\!", "\,", "\;", "\ " are spacing ("\!" with the spaces after it: "32,\! 349" is one number); "\\ " is a row break and stays.
-    [GeneratedRegex(@"(?<!\\)\\(?:! *|[,;: ])", RegexOptions.None, matchTimeoutMilliseconds: 200)]
-    private static partial Regex ThinSpace();
+        return true;
+    }
+
+    private static bool IsAlnum(string s) => s.Length > 0 && s.All(char.IsLetterOrDigit);
 
     // Doubly escaped commands ("\\\\frac" from JSON-in-text) are single commands.
     [GeneratedRegex(@"(?<!\\)\\\\(?=[A-Za-z])", RegexOptions.None, matchTimeoutMilliseconds: 200)]

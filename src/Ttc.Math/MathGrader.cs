@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ttc.Math.Answers;
 using Ttc.Math.Extraction;
 
@@ -27,32 +28,32 @@ public static class MathGrader
     {
         ArgumentNullException.ThrowIfNull(options);
         var extracted = AnswerExtractor.Extract(prediction, AnswerExtractor.Guess.MathVerify, options);
-        var goldAnswer = GoldAnswer(gold, options);
-        var normalized = AnswerNormalizer.Normalize(extracted);
-        var goldNormalized = AnswerNormalizer.Normalize(goldAnswer);
+        var normalized = extracted?.Normalized ?? string.Empty;
+        var goldNormalized = GoldKey(gold, options);
         return new GradeResult(
-            extracted,
+            extracted?.Raw,
             normalized,
             goldNormalized,
             extracted is not null && MathEquivalence.Matches(goldNormalized, normalized, options));
     }
 
     /// <summary>
-    /// The answer a gold field states. A bare answer ("\frac{1}{2}", "-2,1") is taken whole and read as LaTeX
+    /// The canonical form of the answer a gold field states. A bare answer ("\frac{1}{2}", "-2,1") is taken whole and read as LaTeX
     /// (a plain number without commas as text would be: "1 000" is 1000); a gold with boxes or math delimiters,
     /// or prose that does not read as mathematics, is searched like a prediction.
     /// </summary>
-    internal static string? GoldAnswer(string? gold, GradingOptions options)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static string GoldKey(string? gold, GradingOptions options)
     {
         if (string.IsNullOrWhiteSpace(gold))
         {
-            return gold;
+            return string.Empty;
         }
 
         var trimmed = gold.Trim();
         if (trimmed.Contains("\\boxed", StringComparison.Ordinal) || trimmed.Contains("\\fbox", StringComparison.Ordinal))
         {
-            return AnswerExtractor.Extract(trimmed, AnswerExtractor.Guess.MathVerify, options) ?? trimmed;
+            return Stated(trimmed) ?? AnswerNormalizer.Normalize(trimmed);
         }
 
         if (HasDelimiter(trimmed))
@@ -61,21 +62,19 @@ public static class MathGrader
             var text = trimmed.StartsWith('$') || trimmed.StartsWith("\\(", StringComparison.Ordinal) || trimmed.StartsWith("\\[", StringComparison.Ordinal)
                 ? trimmed
                 : "$" + trimmed + "$";
-            return AnswerExtractor.Extract(text, AnswerExtractor.Guess.MathVerify, options) ?? trimmed;
+            return Stated(text) ?? AnswerNormalizer.Normalize(trimmed);
         }
 
         // "1 000" is a number; "-2,1" stays a list (a bare gold is LaTeX, where a comma separates).
         if (!trimmed.Contains(',', StringComparison.Ordinal) && TextNumbers.NumberAt(trimmed, 0) is { } number && number.End == trimmed.Length)
         {
-            return number.Answer;
+            return AnswerNormalizer.Normalize(number.Answer);
         }
 
-        if (!AnswerParser.Parses(AnswerNormalizer.Normalize(trimmed), options) && AnswerExtractor.Extract(trimmed, AnswerExtractor.Guess.MathVerify, options) is { } stated)
-        {
-            return stated;
-        }
+        var key = AnswerNormalizer.Normalize(trimmed);
+        return AnswerParser.Parses(key, options) ? key : Stated(trimmed) ?? key;
 
-        return trimmed;
+        string? Stated(string text) => AnswerExtractor.Extract(text, AnswerExtractor.Guess.MathVerify, options)?.Normalized;
     }
 
     /// <summary>An unescaped '$', or <c>\(</c> / <c>\[</c>.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ttc.Math.Answers;
 
 /// <summary>Splitting at top-level separators and relation signs.</summary>
@@ -72,6 +74,7 @@ internal static partial class AnswerParser
     }
 
     /// <summary>The terms and signs of <paramref name="s"/> split at top-level relation signs, or null when it has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (List<string> Terms, List<(Sign Sign, RelationOp Op)> Ops)? RelationParts(string s)
     {
         List<string>? terms = null;
@@ -177,6 +180,7 @@ internal static partial class AnswerParser
     private static readonly HashSet<string> OtherCommands = ["int", "inf", "neg", "gcd", "lnot", "leq", "geq", "neq", "ln", "lg"];
 
     /// <summary>Splits at top-level <paramref name="separator"/>s; null when brackets do not balance.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<string>? Split(string s, char separator)
     {
         var parts = new List<string>();
@@ -212,6 +216,7 @@ internal static partial class AnswerParser
     }
 
     /// <summary>Splits at top-level occurrences of the command <c>\name</c> (not followed by a letter).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<string> SplitCommand(string s, string name)
     {
         var parts = new List<string>();

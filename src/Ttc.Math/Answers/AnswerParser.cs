@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ttc.Math.Expressions;
 
 namespace Ttc.Math.Answers;
@@ -17,8 +18,32 @@ internal static partial class AnswerParser
     /// <summary>Brackets nested deeper than this are not an answer (and would cost stack).</summary>
     private const int MaxNesting = 32;
 
+    /// <summary>Recent parses of this thread: a grader reads the same answer to check a candidate and again to compare it.</summary>
+    [ThreadStatic]
+    private static (string Key, PercentMode Mode, MathValue Value)[]? recent;
+
+    [ThreadStatic]
+    private static int recentNext;
+
     /// <summary>Parses <paramref name="normalized"/>; a chain "a = b = c" that does not read is read by its last part, as Math-Verify does.</summary>
     public static MathValue Parse(string normalized, GradingOptions options)
+    {
+        var cache = recent ??= new (string, PercentMode, MathValue)[8];
+        foreach (var (key, mode, cached) in cache)
+        {
+            if (mode == options.Percent && string.Equals(key, normalized, StringComparison.Ordinal))
+            {
+                return cached;
+            }
+        }
+
+        var value = ParseChain(normalized, options);
+        cache[recentNext++ & (cache.Length - 1)] = (normalized, options.Percent, value);
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static MathValue ParseChain(string normalized, GradingOptions options)
     {
         var value = ParseList(normalized, options);
         if (value is TextValue && normalized.IndexOfAny([',', ';']) < 0 && normalized.Count(c => c == '=') >= 2)
@@ -33,11 +58,19 @@ internal static partial class AnswerParser
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MathValue ParseList(string normalized, GradingOptions options)
     {
         if (normalized.Length == 0 || normalized.Length > AnswerNormalizer.MaxLength || Nesting(normalized) > MaxNesting)
         {
             return new TextValue(normalized);
+        }
+
+        if (normalized.IndexOfAny([',', ';']) < 0)
+        {
+            // One element, the common case: no list to split.
+            var values = Element(normalized, options);
+            return values is [var one] ? one : new SetValue(values);
         }
 
         var groups = Split(normalized, ';');
@@ -69,9 +102,11 @@ internal static partial class AnswerParser
     }
 
     /// <summary>Whether <paramref name="normalized"/> reads as mathematics rather than text.</summary>
-    public static bool Parses(string normalized, GradingOptions options) => Parse(normalized, options) is not TextValue;
+    public static bool Parses(string normalized, GradingOptions options) =>
+        (normalized.Length is > 0 and < 12 && normalized.All(char.IsAsciiDigit)) || Parse(normalized, options) is not TextValue;
 
     /// <summary>One element of a list: a relation, a union of sets, an interval, tuple or set, or an expression (two with <c>\pm</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<MathValue> Element(string s, GradingOptions options)
     {
         if (RelationParts(s) is { } relation)
@@ -91,6 +126,7 @@ internal static partial class AnswerParser
     private static MathValue Single(List<MathValue> values, string source) => values is [var one] ? one : new SetValue(values);
 
     /// <summary>A set literal, interval, tuple, matrix or expression.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<MathValue> Atom(string s, GradingOptions options)
     {
         switch (s)

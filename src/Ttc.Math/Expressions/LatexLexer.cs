@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Ttc.Math.Expressions;
 
@@ -26,6 +27,7 @@ internal static class LatexLexer
     /// <summary>More tokens than this are not an answer; parsing them is wasted work.</summary>
     public const int MaxTokens = 600;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<Token> Tokenize(string s)
     {
         var tokens = new List<Token>();

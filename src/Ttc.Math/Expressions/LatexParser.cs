@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ttc.Math.Expressions;
 
 /// <summary>
@@ -84,6 +86,7 @@ internal sealed partial class LatexParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Expr ParseSum()
     {
         Enter();
@@ -118,6 +121,7 @@ internal sealed partial class LatexParser
         return minus ? '-' : '+';
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Expr ParseProduct()
     {
         var left = ParseUnary();
@@ -217,6 +221,7 @@ internal sealed partial class LatexParser
         return e;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Expr ParsePrimary()
     {
         Enter();

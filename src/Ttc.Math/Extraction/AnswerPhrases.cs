@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Ttc.Math.Extraction;
@@ -30,11 +31,16 @@ internal static class AnswerPhrases
     /// <summary>"is" after "final answer", in the languages above (CJK copulas need no space before them).</summary>
     private static readonly string[] Is = ["is", "est", "es", "é", "è", "ist", "是", "は", "為", "为"];
 
+    // Vectorised case-insensitive searches: an ordinal-ignore-case IndexOf per phrase costs many times more.
+    private static readonly SearchValues<string> MinervaSearch = SearchValues.Create(["final answer is"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> FinalAnswerSearch = SearchValues.Create(FinalAnswer, StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> AnswerWordSearch = SearchValues.Create(AnswerWords, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The Minerva form: "final answer is ANSWER. I hope"; Math-Verify's most trusted statement.</summary>
     public static IEnumerable<TextAnswer> FinalAnswerHope(SpanScanner scanner)
     {
         var text = scanner.Text;
-        foreach (int at in Occurrences(text, ["final answer is"]))
+        foreach (int at in Occurrences(text, MinervaSearch))
         {
             int i = at + "final answer is".Length;
             i += i < text.Length && text[i] == ':' ? 1 : 0;
@@ -62,7 +68,7 @@ internal static class AnswerPhrases
         foreach (bool math in new[] { true, false })
         {
             int done = 0;
-            foreach (int at in Occurrences(text, FinalAnswer))
+            foreach (int at in Occurrences(text, FinalAnswerSearch))
             {
                 if (at < done)
                 {
@@ -102,7 +108,7 @@ internal static class AnswerPhrases
         foreach (bool math in new[] { true, false })
         {
             int done = 0;
-            foreach (int at in Occurrences(text, AnswerWords))
+            foreach (int at in Occurrences(text, AnswerWordSearch))
             {
                 int from = at + PhraseLength(text, at, AnswerWords);
                 if (at < done || (colon && (from >= text.Length || text[from] is not (':' or '：'))))
@@ -246,18 +252,22 @@ internal static class AnswerPhrases
     /// Indices where any of <paramref name="phrases"/> starts, case-insensitively, left to right; only the last
     /// <see cref="MaxOccurrences"/>, since the last statement wins and the work must stay bounded.
     /// </summary>
-    private static List<int> Occurrences(string text, string[] phrases)
+    private static List<int> Occurrences(string text, SearchValues<string> phrases)
     {
         var found = new List<int>();
-        foreach (var phrase in phrases)
+        var span = text.AsSpan();
+        for (int from = 0; from < span.Length;)
         {
-            for (int at = text.IndexOf(phrase, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(phrase, at + 1, StringComparison.OrdinalIgnoreCase))
+            int at = span[from..].IndexOfAny(phrases);
+            if (at < 0)
             {
-                found.Add(at);
+                break;
             }
+
+            found.Add(from + at);
+            from += at + 1;
         }
 
-        found.Sort();
         return found.Count > MaxOccurrences ? found[^MaxOccurrences..] : found;
     }
 

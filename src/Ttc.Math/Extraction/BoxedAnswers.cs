@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ttc.Math.Extraction;
 
 /// <summary>One <c>\boxed{...}</c> or <c>\fbox{...}</c>: where its command starts, its content, and where it ends.</summary>
@@ -20,6 +22,7 @@ internal static class BoxedAnswers
     private const int MaxBoxes = 64;
 
     /// <summary>The boxed answer of <paramref name="text"/> and the index where its match ends, or null when no box closes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TextAnswer? Find(string text, IReadOnlyList<SpanGroup>? groups)
     {
         int last = LastCommand(text, text.Length);
@@ -70,6 +73,7 @@ internal static class BoxedAnswers
     }
 
     /// <summary>The content of the box whose command starts at <paramref name="at"/>, with braces balanced before <paramref name="limit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Box? Read(string text, int at, int limit)
     {
         int i = at + 1;
@@ -111,6 +115,7 @@ internal static class BoxedAnswers
     }
 
     /// <summary>Index of the last <c>\boxed</c> or <c>\fbox</c> command that starts before <paramref name="before"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int LastCommand(string text, int before)
     {
         var head = text.AsSpan(0, System.Math.Min(before, text.Length));

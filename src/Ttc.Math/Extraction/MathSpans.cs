@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ttc.Math.Extraction;
 
 /// <summary>One math environment of a text: <c>$..$</c>, <c>$$..$$</c>, <c>\(..\)</c>, <c>\[..\]</c>, <c> [..] </c> or a bare numeric <c>\frac</c>.</summary>
@@ -32,6 +34,7 @@ internal static class MathSpans
     internal const int MaxGroup = 6;
 
     /// <summary>All environments of <paramref name="text"/>, left to right, not overlapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<MathSpan> FindAll(string text, bool fractions = true)
     {
         var spans = new List<MathSpan>();
@@ -64,6 +67,7 @@ internal static class MathSpans
     }
 
     /// <summary>The groups formed by <paramref name="spans"/> (as returned by <see cref="FindAll"/>), left to right.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<SpanGroup> Group(string text, List<MathSpan> spans)
     {
         var groups = new List<SpanGroup>();

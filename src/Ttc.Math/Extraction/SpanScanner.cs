@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ttc.Math.Extraction;
 
 /// <summary>
@@ -14,6 +16,7 @@ internal sealed class SpanScanner(string text)
     /// <summary>The text scanned.</summary>
     public string Text => text;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public MathSpan? At(int i, bool fractions)
     {
         char c = text[i];
@@ -45,6 +48,7 @@ internal sealed class SpanScanner(string text)
 
     private char Next(int i) => i < text.Length ? text[i] : '\0';
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MathSpan? DisplayDollar(int i)
     {
         if (i >= _noDisplayDollarAfter)
@@ -73,6 +77,7 @@ internal sealed class SpanScanner(string text)
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MathSpan? InlineDollar(int i)
     {
         if (i > 0 && char.IsAsciiDigit(text[i - 1]))
