@@ -18,6 +18,9 @@ public static partial class AnswerExtractor
     /// <summary>Only the last this many characters of a text are searched: answers come at the end, and work must stay bounded.</summary>
     public const int MaxScanLength = 100_000;
 
+    /// <summary>When guessing, this many last characters are searched first.</summary>
+    private const int GuessTail = 8_000;
+
     /// <summary>
     /// Returns the raw final answer of <paramref name="text"/>, or <see langword="null"/> when it states none:
     /// only stated answers count (boxes and answer phrases). With <paramref name="lastNumberFallback"/> the last
@@ -91,10 +94,14 @@ public static partial class AnswerExtractor
             ?? Pick(AnswerPhrases.AnswerWord(scanner, colon: false), Parses, ref fallback);
         if (answer is null && guess == Guess.MathVerify)
         {
-            var plain = Groups().Select(g => new TextAnswer(g.Start, g.End, AnswerPhrases.GroupAnswer(text, g)))
-                .Concat(TextNumbers.AllExpressions(text))
-                .Concat(TextNumbers.AllNumbers(text));
-            answer = Pick(plain, Parses, ref fallback);
+            // The last candidate that reads wins, and numbers always read, so the tail of a long text decides
+            // unless it holds nothing; only then is all of it searched.
+            int tail = System.Math.Max(0, text.Length - GuessTail);
+            answer = Pick(Plain(text, Groups(), tail), Parses, ref fallback);
+            if (answer is null && tail > 0)
+            {
+                answer = Pick(Plain(text, Groups(), 0), Parses, ref fallback);
+            }
         }
         else if (answer is null && guess == Guess.LastNumber)
         {
@@ -109,6 +116,12 @@ public static partial class AnswerExtractor
 
         return fallback is null ? null : new Found(fallback, AnswerNormalizer.Normalize(fallback));
     }
+
+    /// <summary>Math environments that end after <paramref name="from"/>, and expressions and numbers that start there or later.</summary>
+    private static IEnumerable<TextAnswer> Plain(string text, List<SpanGroup> groups, int from) =>
+        groups.Where(g => g.End > from).Select(g => new TextAnswer(g.Start, g.End, AnswerPhrases.GroupAnswer(text, g)))
+            .Concat(TextNumbers.AllExpressions(text, from))
+            .Concat(TextNumbers.AllNumbers(text, from));
 
     /// <summary>The candidate that ends last (the longer one on a tie) among those that read as mathematics.</summary>
     private static Found? Pick(IEnumerable<TextAnswer> candidates, Func<string, string?> parses, ref string? fallback)

@@ -14,19 +14,17 @@ internal readonly record struct TextAnswer(int Start, int End, string Answer);
 internal static class TextNumbers
 {
     private const string Currency = "$€£¥₹₽₪₩₫฿₡₢₣₤₥₦₧₨₭₮₯₰₱₲₳₴₵₶₷₸₺₻₼₾₿";
-    private const string ExpressionOperators = "+-*×/^()÷";
-
     /// <summary>Longer runs of digits and operators are not an answer; the bound keeps every match attempt short.</summary>
-    private const int MaxExpression = 256;
+    private const int MaxExpression = 96;
 
     /// <summary>Whether a number may begin right after index <paramref name="i"/> - 1.</summary>
     public static bool IsPrefixed(string text, int i) => i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] == '=';
 
     /// <summary>All numbers of <paramref name="text"/>, left to right, not overlapping (as a regex scan finds them).</summary>
-    public static List<TextAnswer> AllNumbers(string text) => All(text, NumberAt);
+    public static List<TextAnswer> AllNumbers(string text, int from = 0) => All(text, from, NumberAt);
 
     /// <summary>All arithmetic expressions ("2/3", "(1/2) * 4") of <paramref name="text"/>, left to right.</summary>
-    public static List<TextAnswer> AllExpressions(string text) => All(text, ExpressionAt);
+    public static List<TextAnswer> AllExpressions(string text, int from = 0) => All(text, from, ExpressionAt);
 
     /// <summary>A number at <paramref name="i"/> (just after its prefix): "**", a currency sign, the digits, a percent word.</summary>
     public static TextAnswer? NumberAt(string text, int i)
@@ -95,7 +93,7 @@ internal static class TextNumbers
         int run = k + 1, firstOperator = -1;
         while (run < text.Length && run - k < MaxExpression && IsExpressionChar(text[run]))
         {
-            if (firstOperator < 0 && ExpressionOperators.Contains(text[run], StringComparison.Ordinal))
+            if (firstOperator < 0 && IsOperator(text[run]))
             {
                 firstOperator = run;
             }
@@ -111,18 +109,18 @@ internal static class TextNumbers
                 continue;
             }
 
-            var expression = text[j..end].Trim();
+            var expression = text[j..end].Trim().TrimEnd('.');
             return DigitsApart(expression) ? null : new TextAnswer(i, end, expression.Replace('×', '*').Replace('÷', '/'));
         }
 
         return null;
     }
 
-    private static List<TextAnswer> All(string text, Func<string, int, TextAnswer?> at)
+    private static List<TextAnswer> All(string text, int from, Func<string, int, TextAnswer?> at)
     {
         var found = new List<TextAnswer>();
-        int done = 0;
-        for (int i = 0; i < text.Length; i++)
+        int done = from;
+        for (int i = from; i < text.Length; i++)
         {
             // The prefix character belongs to the match, so it must lie after the previous one.
             if (!(i == 0 || (i - 1 >= done && IsPrefixed(text, i))) || !CanStart(text[i]))
@@ -227,7 +225,9 @@ internal static class TextNumbers
         return (e, integer, text[(point + 1)..e]);
     }
 
-    private static bool IsExpressionChar(char c) => char.IsAsciiDigit(c) || c == '.' || char.IsWhiteSpace(c) || ExpressionOperators.Contains(c, StringComparison.Ordinal);
+    private static bool IsExpressionChar(char c) => char.IsAsciiDigit(c) || c == '.' || char.IsWhiteSpace(c) || IsOperator(c);
+
+    private static bool IsOperator(char c) => c is '+' or '-' or '*' or '×' or '/' or '^' or '(' or ')' or '÷';
 
     private static bool IsStop(string text, int i)
     {
