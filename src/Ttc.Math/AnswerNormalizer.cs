@@ -1,27 +1,22 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Ttc.Math;
 
 /// <summary>
-/// Brings an answer to the canonical string form of the MATH grading convention, so that answers
-/// that differ only in notation compare equal as strings. Applying it twice changes nothing.
+/// Brings an answer to a canonical string form, so that answers that differ only in notation compare
+/// equal as strings: spacing, <c>\left</c>/<c>\right</c>, <c>\dfrac</c>, <c>\text{}</c> and unit words,
+/// degrees, dollar signs, thousands separators, "and"/"or" between parts, trailing punctuation. A percent
+/// sign or word becomes <c>\%</c> (its meaning is decided at comparison). Applying it twice changes nothing.
 /// </summary>
 public static partial class AnswerNormalizer
 {
     /// <summary>Answers longer than this are compared as they are: normalizing garbage is wasted work.</summary>
     public const int MaxLength = 2000;
 
-    private static readonly string[] UnitWords =
-    [
-        "degrees", "degree", "deg", "cm", "mm", "km", "meters", "meter", "metres", "metre", "inches", "inch",
-        "feet", "foot", "ft", "miles", "mile", "mph", "yards", "yard", "units", "unit", "square", "sq", "cubic",
-        "dollars", "dollar", "cents", "cent", "hours", "hour", "minutes", "minute", "seconds", "second", "sec",
-        "days", "day", "weeks", "week", "months", "month", "years", "year", "pounds", "lbs", "lb", "ounces",
-        "grams", "kg", "liters", "litres", "gallons", "gallon", "people", "students", "points", "ways", "percentage", "percent", "pct",
-    ];
-
     /// <summary>Returns the canonical form of <paramref name="answer"/> (never null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Normalize(string? answer)
     {
         if (string.IsNullOrWhiteSpace(answer))
@@ -34,48 +29,65 @@ public static partial class AnswerNormalizer
             return answer.Trim();
         }
 
+        if (IsInteger(answer))
+        {
+            return answer; // most answers are integers, which no rewrite changes
+        }
+
         // The rewrites below reach a fixed point in a few rounds; looping makes Normalize idempotent.
         string current = answer;
-        for (int round = 0; round < 8; round++)
+        try
         {
-            string next = Once(current);
-            if (next == current)
+            for (int round = 0; round < 8; round++)
             {
-                break;
-            }
+                string next = Once(current);
+                if (next == current)
+                {
+                    break;
+                }
 
-            current = next;
+                current = next;
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Every pattern is linear on sane input; one that is not is not an answer either.
+            return answer.Trim();
         }
 
         return current;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Once(string s)
     {
-        s = s.Replace("\n", string.Empty, StringComparison.Ordinal).Trim().TrimEnd('.').Trim();
-        s = ThinSpace().Replace(s, string.Empty);
-        s = EscapedCommand().Replace(s, "\\");
-        s = BracedComma().Replace(s, "$1$2");
-        s = ArrayBegin().Replace(s, "\\begin{pmatrix}");
+        s = TrimPunctuation(s.Replace('\n', ' ').Replace('~', ' ').Trim());
+        bool commands = s.Contains('\\', StringComparison.Ordinal);
+        s = commands ? RemoveThinSpaces(s) : s;
+        if (commands && s.Contains("\\\\", StringComparison.Ordinal) && !s.Contains("matrix", StringComparison.Ordinal))
+        {
+            // A doubled backslash before a command is an escaped command; in a matrix it ends a row.
+            s = EscapedCommand().Replace(s, "\\");
+        }
+
+        s = s.Contains("{,}", StringComparison.Ordinal) ? BracedComma().Replace(s, "$1$2") : s;
+        s = s.Contains("{array}", StringComparison.Ordinal) ? ArrayBegin().Replace(s, "\\begin{pmatrix}") : s;
         s = s.Replace("\\end{array}", "\\end{pmatrix}", StringComparison.Ordinal)
             .Replace("bmatrix", "pmatrix", StringComparison.Ordinal)
             .Replace("\\tfrac", "\\frac", StringComparison.Ordinal)
             .Replace("\\dfrac", "\\frac", StringComparison.Ordinal)
+            .Replace("\\cfrac", "\\frac", StringComparison.Ordinal)
             .Replace("\\neq", "\\ne", StringComparison.Ordinal)
             .Replace("\\leq", "\\le", StringComparison.Ordinal)
             .Replace("\\geq", "\\ge", StringComparison.Ordinal)
             .Replace("\\left", string.Empty, StringComparison.Ordinal)
             .Replace("\\right", string.Empty, StringComparison.Ordinal)
             .Replace("\\{", "{", StringComparison.Ordinal)
-            .Replace("\\}", "}", StringComparison.Ordinal);
-
-        // A trailing \text{...} is a unit ("5 \text{ cm}"), unless it is the whole answer.
-        var withoutUnit = TrailingText().Replace(s, string.Empty).Trim();
-        if (withoutUnit.Length > 0)
-        {
-            s = withoutUnit;
-        }
-
+            .Replace("\\}", "}", StringComparison.Ordinal)
+            .Replace("\\qquad", " ", StringComparison.Ordinal)
+            .Replace("\\quad", " ", StringComparison.Ordinal);
+        s = Joiners(s);
+        s = Units(s);
         s = s.Replace("^{\\circ}", string.Empty, StringComparison.Ordinal)
             .Replace("^\\circ", string.Empty, StringComparison.Ordinal)
             .Replace("\\circ", string.Empty, StringComparison.Ordinal)
@@ -84,84 +96,45 @@ public static partial class AnswerNormalizer
             .Replace("$", string.Empty, StringComparison.Ordinal)
             .Replace("\\(", string.Empty, StringComparison.Ordinal)
             .Replace("\\)", string.Empty, StringComparison.Ordinal);
-        s = TextCommand().Replace(s, "$1");
-        s = MboxCommand().Replace(s, string.Empty);
-        s = s.Replace("\\mathrm", string.Empty, StringComparison.Ordinal)
-            .Replace("\\mathbf", string.Empty, StringComparison.Ordinal)
-            .Replace("\\textbf", string.Empty, StringComparison.Ordinal)
+        s = s.AsSpan().IndexOfAny(TextCommands) >= 0 ? TextCommand().Replace(s, "$1") : s;
+        s = s.Replace("\\mathbf", string.Empty, StringComparison.Ordinal)
             .Replace("\\displaystyle", string.Empty, StringComparison.Ordinal);
-        s = RemoveUnitWords(s);
-        s = s.Replace("\\%", string.Empty, StringComparison.Ordinal).Replace("%", string.Empty, StringComparison.Ordinal);
+        s = Percent(s);
         s = s.Replace("\\emptyset", "{}", StringComparison.Ordinal)
             .Replace("(-\\infty,\\infty)", "\\mathbb{R}", StringComparison.Ordinal)
             .Replace("infinity", "\\infty", StringComparison.Ordinal);
         s = s.Replace(" .", " 0.", StringComparison.Ordinal).Replace("{.", "{0.", StringComparison.Ordinal);
-        s = TrailingZeros().Replace(s, "$1$2");
-        s = TrailingZerosEnd().Replace(s, "$1");
+        if (s.Contains('.', StringComparison.Ordinal))
+        {
+            s = TrailingZeros().Replace(s, "$1$2");
+            s = TrailingZerosEnd().Replace(s, "$1");
+        }
+
         if (s.StartsWith('.'))
         {
             s = "0" + s;
         }
 
-        s = StripShortLhs(s);
-        s = SqrtShorthand().Replace(s, "\\sqrt{$1}");
-        // "32, 349" is a list; "32,349" a number.
-        if (ThousandsNumber().IsMatch(s))
+        s = s.Contains("\\sqrt", StringComparison.Ordinal) ? SqrtShorthand().Replace(s, "\\sqrt{$1}") : s;
+        // "32, 349" is a list and "32,349" a number; "0,111" is a decimal, since no number starts with a zero group.
+        if (s.Contains(',', StringComparison.Ordinal) && ThousandsNumber().IsMatch(s))
         {
-            s = s.Replace(",", string.Empty, StringComparison.Ordinal);
+            s = s.StartsWith("0,", StringComparison.Ordinal) && s.Count(c => c == ',') == 1 ? s.Replace(',', '.') : s.Replace(",", string.Empty, StringComparison.Ordinal);
         }
 
-        s = s.Replace(" ", string.Empty, StringComparison.Ordinal);
-
+        s = RemoveSpaces(s);
         s = FixFracs(s);
-        s = FixSlash(s);
+        s = s.Contains('/', StringComparison.Ordinal) ? FixSlash(s) : s;
         if (s.Length >= 2 && ((s[0] == '{' && s[^1] == '}') || (s[0] == '(' && s[^1] == ')')) && IsAlnum(s[1..^1]))
         {
             s = s[1..^1];
         }
 
-        return s.Trim();
-    }
-
-    private static string StripShortLhs(string s)
-    {
-        // "x = 5", "k=5", "f(x) = ..." is kept: only a lhs of at most two characters is a name.
-        var parts = s.Split('=');
-        if (parts.Length == 2 && parts[0].Trim().Length <= 2 && parts[0].Trim().Length > 0 && parts[1].Trim().Length > 0
-            && !parts[0].Contains('<', StringComparison.Ordinal) && !parts[0].Contains('>', StringComparison.Ordinal))
-        {
-            return parts[1].Trim();
-        }
-
-        foreach (var key in (ReadOnlySpan<string>)["x\\in", "y\\in", "z\\in", "x\\to", "y\\to", "z\\to"])
-        {
-            s = s.Replace(key, string.Empty, StringComparison.Ordinal);
-        }
-
-        return s;
-    }
-
-    private static string RemoveUnitWords(string s)
-    {
-        foreach (var unit in UnitWords)
-        {
-            if (!s.Contains(unit, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // Only after a number: "5 cm" loses its unit, "\text{second}" alone stays an answer.
-            var stripped = Regex.Replace(s, @"(\d)\s*(?:\\\s*)?" + unit + @"(?![A-Za-z])(\^\{?[23]\}?)?", "$1", RegexOptions.None, TimeSpan.FromMilliseconds(200));
-            if (stripped.Trim().Length > 0)
-            {
-                s = stripped;
-            }
-        }
-
-        return s;
+        return TrimPunctuation(s.Trim());
     }
 
     /// <summary><c>\frac12</c> → <c>\frac{1}{2}</c>, <c>\frac1{72}</c> → <c>\frac{1}{72}</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string FixFracs(string s)
     {
         var parts = s.Split("\\frac");
@@ -206,43 +179,47 @@ public static partial class AnswerNormalizer
         return m.Success ? $"\\frac{{{m.Groups[1].Value}}}{{{m.Groups[2].Value}}}" : s;
     }
 
+    private static bool IsInteger(string s)
+    {
+        int start = s.Length > 1 && s[0] == '-' ? 1 : 0;
+        for (int i = start; i < s.Length; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsAlnum(string s) => s.Length > 0 && s.All(char.IsLetterOrDigit);
 
-    // "\!", "\,", "\;", "\ " are spacing; "\\ " is a row break followed by a space and stays.
-    [GeneratedRegex(@"(?<!\\)\\[!,; ]")]
-    private static partial Regex ThinSpace();
-
-    // Doubly escaped commands ("\\\\frac" from JSON-in-text) are single commands; "\\\\\\end" keeps its row break.
-    [GeneratedRegex(@"(?<!\\)\\\\(?=[A-Za-z])")]
+    // Doubly escaped commands ("\\\\frac" from JSON-in-text) are single commands.
+    [GeneratedRegex(@"(?<!\\)\\\\(?=[A-Za-z])", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex EscapedCommand();
 
-    [GeneratedRegex(@"(\d)\{,\}(\d)")]
+    [GeneratedRegex(@"(\d)\{,\}(\d)", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex BracedComma();
 
-    [GeneratedRegex(@"\\begin\{array\}\{[^}]*\}")]
+    [GeneratedRegex(@"\\begin\{array\}\{[^}]*\}", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex ArrayBegin();
 
-    [GeneratedRegex(@"\\text\{[^{}]*\}$")]
-    private static partial Regex TrailingText();
-
-    [GeneratedRegex(@"\\(?:text|textnormal|textrm|mathrm)\{([^{}]*)\}")]
+    [GeneratedRegex(@"\\(?:text|textnormal|textrm|textit|textbf|textsf|mathrm|mathit|mathsf|mbox)\{([^{}]*)\}", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TextCommand();
 
-    [GeneratedRegex(@"\\mbox\{[^{}]*\}")]
-    private static partial Regex MboxCommand();
-
-    [GeneratedRegex(@"(\d+)\.0*([^\d])")]
+    [GeneratedRegex(@"(\d+)\.0*([^\d])", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TrailingZeros();
 
-    [GeneratedRegex(@"(\d+)\.0*$")]
+    [GeneratedRegex(@"(\d+)\.0*$", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex TrailingZerosEnd();
 
-    [GeneratedRegex(@"\\sqrt(\w+)")]
+    [GeneratedRegex(@"\\sqrt(\w+)", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex SqrtShorthand();
 
-    [GeneratedRegex(@"^-?\d{1,3}(,\d{3})+(\.\d+)?$")]
+    [GeneratedRegex(@"^-?\d{1,3}(,\d{3})+(\.\d+)?$", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex ThousandsNumber();
 
-    [GeneratedRegex(@"^(-?\d+)/(\d+)$")]
+    [GeneratedRegex(@"^(-?\d+)/(\d+)$", RegexOptions.None, matchTimeoutMilliseconds: 200)]
     private static partial Regex IntegerSlash();
 }

@@ -59,6 +59,38 @@ public class GradeCommandTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Grade_PercentModes_StrictByDefaultLenientOnRequest()
+    {
+        // A gold of 45 and a predicted 45%: Math-Verify reads 45% as 0.45, the MATH convention drops the sign.
+        var input = "{\"prediction\": \"so \\\\boxed{45\\\\%}\", \"answer\": \"45\"}\n";
+        var (strictCode, strictOut, _) = await CliRunner.RunAsync(input, "grade");
+        var (lenientCode, lenientOut, _) = await CliRunner.RunAsync(input, "grade", "--percent", "lenient");
+        Assert.Equal(0, strictCode);
+        Assert.Equal(0, lenientCode);
+        Assert.False(JsonNode.Parse(strictOut)!["correct"]!.GetValue<bool>());
+        Assert.True(JsonNode.Parse(lenientOut)!["correct"]!.GetValue<bool>());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Grade_BadPercentMode_UsageErrorNamesOption()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "grade", "--percent", "half");
+        Assert.Equal(2, code);
+        Assert.Contains("--percent", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Grade_UnboxedAnswer_ExtractedAsMathVerifyWould()
+    {
+        var input = "{\"prediction\": \"Final Answer: The largest $n$ is 34.\", \"answer\": \"34\"}\n";
+        var (code, stdout, _) = await CliRunner.RunAsync(input, "grade");
+        Assert.Equal(0, code);
+        var line = JsonNode.Parse(stdout)!.AsObject();
+        Assert.True(line["correct"]!.GetValue<bool>());
+        Assert.Equal("34", line["extracted"]!.GetValue<string>());
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownCommand_UsageError()
     {
         var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "frobnicate");

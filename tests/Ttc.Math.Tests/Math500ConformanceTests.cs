@@ -5,27 +5,49 @@ namespace Ttc.Math.Tests;
 
 public class Math500ConformanceTests
 {
+    /// <summary>
+    /// MATH's answer field drops the percent sign of its own solution once: prealgebra/1233 asks "what percent"
+    /// and boxes <c>10\%</c> but records 10. Under the MATH convention (lenient percentages) that agrees; under
+    /// Math-Verify's rule, the default, 10% is 0.1 and it does not.
+    /// </summary>
+    private static readonly HashSet<string> PercentOnlyInSolution = ["test/prealgebra/1233.json"];
+
     [Fact]
     public void Grade_AllMath500Solutions_MatchTheirAnswerField()
     {
-        var path = SharedData.Require("math500.jsonl");
+        var lenient = new GradingOptions { Percent = PercentMode.Lenient };
         var failures = new List<string>();
+        var strictFailures = new List<string>();
         int count = 0;
-        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+        foreach (var (id, solution, answer) in Math500())
         {
-            using var doc = JsonDocument.Parse(line);
-            var solution = doc.RootElement.GetProperty("solution").GetString();
-            var answer = doc.RootElement.GetProperty("answer").GetString();
-            var result = MathGrader.Grade(solution, answer);
             count++;
+            var result = MathGrader.Grade(solution, answer, lenient);
             if (!result.Correct)
             {
-                failures.Add($"{doc.RootElement.GetProperty("unique_id").GetString()}: extracted '{result.Extracted}' vs '{answer}'");
+                failures.Add($"{id}: extracted '{result.Extracted}' vs '{answer}'");
+            }
+
+            if (!MathGrader.Grade(solution, answer).Correct)
+            {
+                strictFailures.Add(id);
             }
         }
 
         Assert.Equal(500, count);
         Assert.True(failures.Count == 0, $"{failures.Count}/500 mismatches:\n" + string.Join("\n", failures.Take(30)));
+        Assert.Equal(PercentOnlyInSolution.Order(), strictFailures.Order());
+    }
+
+    private static IEnumerable<(string Id, string? Solution, string? Answer)> Math500()
+    {
+        var path = SharedData.Require("math500.jsonl");
+        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var r = doc.RootElement;
+            yield return (r.GetProperty("unique_id").GetString()!, r.GetProperty("solution").GetString(), r.GetProperty("answer").GetString());
+        }
     }
 
     [Fact]

@@ -32,4 +32,25 @@ public class PropertyTests
     public void AreEquivalent_NumberAndItsFraction_Agree() =>
         Gen.Int[1, 500].Select(Gen.Int[1, 60]).Sample((p, q) =>
             MathEquivalence.AreEquivalent($"\\frac{{{p}}}{{{q}}}", ((double)p / q).ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+
+    // Texts built from what model outputs are made of, delimiters and phrases included, unbalanced on purpose.
+    private static readonly Gen<string> TextPiece = Gen.OneOf<string>(
+        "$", "$$", "\\(", "\\)", "\\[", "\\]", " [", "] ", "\\boxed{", "\\fbox{", "{", "}", "answer", "Answer: ", "final answer is ",
+        "Final Answer: the value", " is ", " I hope", "\\frac{1}{2}", "1,000", " 12", " 3.5", "0,5", "%", " percent", "=", " and ", ", ",
+        "\\pm", "x", "\\le", "\n", " ", ".", "\\text{ cm}", "\\begin{pmatrix}", "&", "\\\\", "\\end{pmatrix}", "(", ")", "[", "]");
+
+    private static readonly Gen<string> Text = TextPiece.Array[0, 30].Select(string.Concat);
+
+    [Fact]
+    public void Grade_AnyText_NeverThrowsAndIsBounded() =>
+        Gen.Select(Text, Answer).Sample((text, gold) =>
+        {
+            var result = MathGrader.Grade(text, gold);
+            return result.Extracted is null || result.Normalized.Length <= System.Math.Max(AnswerNormalizer.MaxLength, result.Extracted.Length);
+        }, iter: 3000);
+
+    [Fact]
+    public void Extract_AnyText_SameAnswerTwice() =>
+        Text.Sample(text => AnswerExtractor.Extract(text, lastNumberFallback: true) == AnswerExtractor.Extract(text, lastNumberFallback: true), iter: 1000);
 }
+

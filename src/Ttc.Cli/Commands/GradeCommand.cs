@@ -9,13 +9,26 @@ internal static class GradeCommand
     public static Command Create(TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var file = new Argument<string?>("file") { Arity = ArgumentArity.ZeroOrOne, Description = "JSONL with 'prediction' and 'answer' per line; standard input when omitted or '-'." };
-        var command = new Command("grade", "Grade model outputs: adds 'correct', 'extracted', 'normalized' and 'gold_normalized' to each JSONL line.") { file };
-        command.SetAction(parse => Run(parse.GetValue(file), stdin, stdout, stderr));
+        var percent = new Option<string>("--percent")
+        {
+            Description = "How percentages compare: strict (Math-Verify's rule, the default: 28\\% is 0.28, not 28) or lenient (the MATH convention: the percent sign is dropped and x100 or /100 also matches).",
+            DefaultValueFactory = _ => "strict",
+        };
+        var command = new Command("grade", "Grade model outputs: adds 'correct', 'extracted', 'normalized' and 'gold_normalized' to each JSONL line.") { file, percent };
+        command.SetAction(parse => Run(parse.GetValue(file), parse.GetValue(percent)!, stdin, stdout, stderr));
         return command;
     }
 
-    internal static int Run(string? path, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    internal static int Run(string? path, string percentMode, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
+        PercentMode? percent = percentMode.ToUpperInvariant() switch { "STRICT" => PercentMode.Strict, "LENIENT" => PercentMode.Lenient, _ => null };
+        if (percent is null)
+        {
+            stderr.WriteLine($"error: --percent must be strict or lenient (got '{percentMode}')");
+            return ExitCodes.Usage;
+        }
+
+        var options = new GradingOptions { Percent = percent.Value };
         if (path is not null and not "-" && !File.Exists(path))
         {
             stderr.WriteLine($"error: input file '{path}' does not exist");
@@ -36,7 +49,7 @@ internal static class GradeCommand
                     continue;
                 }
 
-                var result = MathGrader.Grade(prediction, answer);
+                var result = MathGrader.Grade(prediction, answer, options);
                 var o = line.Value;
                 o["correct"] = result.Correct;
                 o["extracted"] = result.Extracted;

@@ -14,9 +14,18 @@ internal abstract record Expr
     }
 }
 
-internal sealed record Num(Complex Value) : Expr
+/// <summary>A number; <paramref name="IsFloat"/> when it was written with a decimal point (such answers compare to 6 decimals).</summary>
+internal sealed record Num(Complex Value, bool IsFloat = false) : Expr
 {
     public override Complex Eval(IReadOnlyDictionary<string, Complex> vars) => Value;
+}
+
+/// <summary><c>x\%</c>: the operand divided by 100, kept apart so a percentage of a plain number is still recognised as a number.</summary>
+internal sealed record Percent(Expr Operand) : Expr
+{
+    public override Complex Eval(IReadOnlyDictionary<string, Complex> vars) => Operand.Eval(vars) / 100;
+
+    public override void CollectVariables(ISet<string> into) => Operand.CollectVariables(into);
 }
 
 internal sealed record Var(string Name) : Expr
@@ -135,6 +144,8 @@ internal sealed record Call(string Name, Expr Argument, Expr? Extra = null) : Ex
             "log" when Extra is null => Complex.Log10(x),
             "log" => Complex.Log(x) / Complex.Log(Extra!.Eval(vars)),
             "binom" => Binomial(x, Extra!.Eval(vars)),
+            "floor" => x.Imaginary == 0 ? System.Math.Floor(x.Real) : double.NaN,
+            "ceil" => x.Imaginary == 0 ? System.Math.Ceiling(x.Real) : double.NaN,
             _ => new Complex(double.NaN, double.NaN),
         };
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Ttc.Math.Expressions;
 
@@ -26,6 +27,7 @@ internal static class LatexLexer
     /// <summary>More tokens than this are not an answer; parsing them is wasted work.</summary>
     public const int MaxTokens = 600;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<Token> Tokenize(string s)
     {
         var tokens = new List<Token>();
@@ -82,20 +84,27 @@ internal static class LatexLexer
 
                 if (i == start)
                 {
-                    // "\\" (a matrix row break) or an escaped symbol: neither is arithmetic.
+                    if (i < s.Length && s[i] == '%')
+                    {
+                        tokens.Add(new Token(TokenKind.Symbol, "%"));
+                        i++;
+                        continue;
+                    }
+
+                    // "\\" (a matrix row break) or another escaped symbol: neither is arithmetic.
                     throw new LatexParseException("escaped symbol");
                 }
 
                 AddCommand(tokens, s[start..i]);
             }
-            else if ("+-*/^_(){}[]|!=,".Contains(c, StringComparison.Ordinal))
+            else if ("+-*/^_(){}[]|!=,:%".Contains(c, StringComparison.Ordinal))
             {
                 tokens.Add(new Token(TokenKind.Symbol, c.ToString()));
                 i++;
             }
-            else if (c == 'π')
+            else if (Unicode(c) is { } token)
             {
-                tokens.Add(new Token(TokenKind.Command, "pi"));
+                tokens.Add(token);
                 i++;
             }
             else
@@ -113,7 +122,25 @@ internal static class LatexLexer
     [
         "frac", "cfrac", "dfrac", "tfrac", "sqrt", "binom", "pi", "cdot", "times", "div", "pm", "mp", "left", "right",
         "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "ln", "log", "exp", "le", "ge", "ne",
+        "infty", "lfloor", "rfloor", "lceil", "rceil", "sum", "prod",
+        "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa",
+        "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
+        "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "ell", "hbar", "aleph", "angle", "triangle",
     ];
+
+    private static Token? Unicode(char c) => c switch
+    {
+        'π' => new Token(TokenKind.Command, "pi"),
+        '∞' => new Token(TokenKind.Command, "infty"),
+        '×' => new Token(TokenKind.Command, "times"),
+        '÷' => new Token(TokenKind.Command, "div"),
+        '·' or '⋅' => new Token(TokenKind.Command, "cdot"),
+        '√' => new Token(TokenKind.Command, "sqrt"),
+        '±' => new Token(TokenKind.Command, "pm"),
+        '∓' => new Token(TokenKind.Command, "mp"),
+        '−' or '–' => new Token(TokenKind.Symbol, "-"),
+        _ => null,
+    };
 
     private static void AddCommand(List<Token> tokens, string name)
     {
