@@ -30,7 +30,7 @@ internal sealed class SearchOptions
 
     public Option<string> Prm { get; } = new("--prm") { Description = "PRM: prm (the shipped one) or a model folder.", DefaultValueFactory = _ => "prm" };
 
-    public Option<string> Device { get; } = new("--execution-provider") { Description = "ONNX Runtime execution provider: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+    public Option<string> Device { get; } = new("--execution-provider") { Description = "ONNX Runtime execution provider: cpu, cuda (the GPU build) or auto (CUDA when it loads, else the CPU).", DefaultValueFactory = _ => "cpu" };
 
     /// <summary>The seed option (eval reports it).</summary>
     public Option Seed => _settings["seed"];

@@ -3,7 +3,10 @@ namespace Ttc.Inference;
 /// <summary>Settings of the ONNX Runtime backends. Validated at start-up; messages name the field.</summary>
 public sealed class InferenceOptions
 {
-    /// <summary>"cpu" (default) or "cuda" (needs the Microsoft.ML.OnnxRuntime.Gpu native package).</summary>
+    /// <summary>
+    /// "cpu" (default), "cuda" (needs the GPU build, -p:OnnxRuntimeFlavor=gpu, and CUDA on the machine; fails
+    /// at start naming what is missing) or "auto" (CUDA when it loads, else the CPU; see <see cref="Onnx.ExecutionProviders.Resolve"/>).
+    /// </summary>
     public string ExecutionProvider { get; set; } = "cpu";
 
     /// <summary>GPU index for "cuda".</summary>
@@ -35,18 +38,20 @@ public sealed class InferenceOptions
     public int PrefixCacheMegabytes { get; set; } = 256;
 
     /// <summary>Intra-op threads to ask ONNX Runtime for (0: its own choice).</summary>
-    public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : ExecutionProvider == "cpu" ? 1 : 0;
+    public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : OnCpu ? 1 : 0;
 
     /// <summary>Sub-batches run at once.</summary>
-    public int ResolvedDecodeParallelism => DecodeParallelism > 0 ? DecodeParallelism : ExecutionProvider == "cpu" ? Environment.ProcessorCount : 1;
+    public int ResolvedDecodeParallelism => DecodeParallelism > 0 ? DecodeParallelism : OnCpu ? Environment.ProcessorCount : 1;
+
+    private bool OnCpu => Onnx.ExecutionProviders.Resolve(this).Provider == "cpu";
 
     /// <summary>Problems with the settings, as "field: message" strings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (ExecutionProvider is not ("cpu" or "cuda"))
+        if (ExecutionProvider is not ("cpu" or "cuda" or "auto"))
         {
-            errors.Add($"executionProvider: must be 'cpu' or 'cuda' (got '{ExecutionProvider}')");
+            errors.Add($"executionProvider: must be 'cpu', 'cuda' or 'auto' (got '{ExecutionProvider}')");
         }
 
         if (DeviceId < 0)

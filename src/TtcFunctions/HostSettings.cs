@@ -13,7 +13,7 @@ public sealed class HostSettings
     /// <summary>PRM model folder.</summary>
     public string Prm { get; set; } = "models/prm";
 
-    /// <summary>ONNX Runtime execution provider: cpu or cuda.</summary>
+    /// <summary>ONNX Runtime execution provider: cpu, cuda or auto (see InferenceOptions.ExecutionProvider).</summary>
     public string ExecutionProvider { get; set; } = "cpu";
 
     /// <summary>ONNX Runtime threads inside one operator; 0 chooses (see InferenceOptions.IntraOpThreads).</summary>

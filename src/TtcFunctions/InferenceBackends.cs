@@ -5,18 +5,20 @@ using Ttc.Search;
 namespace TtcFunctions;
 
 /// <summary>The models this process serves, opened once at start-up and shared by all requests, each behind dynamic batching.</summary>
-public sealed class InferenceBackends : IAsyncDisposable
+public sealed partial class InferenceBackends : IAsyncDisposable
 {
     private readonly OnnxStepGenerator _onnx;
     private readonly OnnxProcessRewardModel _onnxPrm;
     private readonly BatchingCompletionModel _batching;
     private readonly BatchingProcessRewardModel _prm;
 
-    /// <summary>Opens the generator and PRM named by <paramref name="settings"/>.</summary>
-    public InferenceBackends(HostSettings settings, string baseFolder)
+    /// <summary>Opens the generator and PRM named by <paramref name="settings"/>, logging the execution provider chosen.</summary>
+    public InferenceBackends(HostSettings settings, string baseFolder, ILogger<InferenceBackends> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var options = settings.ToInferenceOptions();
+        var (provider, reason) = ExecutionProviders.Resolve(options);
+        ProviderChosen(logger, settings.ExecutionProvider, provider, reason ?? "as configured", options.ResolvedIntraOpThreads, options.ResolvedDecodeParallelism);
         var window = TimeSpan.FromMilliseconds(settings.BatchWindowMs);
         _onnx = OnnxStepGenerator.Open(HostSettings.Resolve(settings.Generator, baseFolder), options);
         _batching = new BatchingCompletionModel(_onnx, window, settings.MaxBatchSize);
@@ -35,6 +37,9 @@ public sealed class InferenceBackends : IAsyncDisposable
 
     /// <summary>The PRM's batching layer.</summary>
     public BatchingProcessRewardModel PrmBatching => _prm;
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Inference: executionProvider {Configured} runs on {Provider} ({Reason}); {Threads} intra-op thread(s) per sub-batch, {SubBatches} sub-batch(es) at once")]
+    private static partial void ProviderChosen(ILogger logger, string configured, string provider, string reason, int threads, int subBatches);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Ttc.Inference;
 using TtcFunctions;
 using TtcFunctions.Functions;
 
@@ -6,14 +7,25 @@ using TtcFunctions.Functions;
 if (FunctionsApp.LaunchedByFunctionsHost(args))
 {
     await FunctionsApp.Build(args).RunAsync();
-    return;
+    return 0;
 }
 
-var app = HostApp.Build(args);
-if (app.Services.GetRequiredService<HostRoles>().Inference)
+WebApplication app;
+try
 {
-    // Models load before the first request, so a bad model folder fails the start, not a request.
-    app.Services.GetRequiredService<InferenceBackends>();
+    app = HostApp.Build(args);
+    if (app.Services.GetRequiredService<HostRoles>().Inference)
+    {
+        // Models load before the first request, so a bad model folder or a missing CUDA library fails the start, not a request.
+        app.Services.GetRequiredService<InferenceBackends>();
+    }
+}
+catch (Exception ex) when (ex is ModelLoadException or InvalidOperationException or ArgumentException)
+{
+    // Settings, roles and models are the user's to fix: the reason, not a stack trace.
+    await Console.Error.WriteLineAsync("error: " + ex.Message);
+    return 1;
 }
 
 await app.RunAsync();
+return 0;

@@ -35,7 +35,7 @@ internal static class ServiceSetup
         services.AddProblemDetails();
         if (roles.Inference)
         {
-            services.AddSingleton(_ => new InferenceBackends(settings, baseFolder));
+            services.AddSingleton(sp => new InferenceBackends(settings, baseFolder, sp.GetRequiredService<ILogger<InferenceBackends>>()));
         }
 
         var storage = configuration["AzureWebJobsStorage"];

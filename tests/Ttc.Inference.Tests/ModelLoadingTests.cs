@@ -62,10 +62,22 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     [Fact]
-    public void Open_Cuda_FailsWithThePackageToReference()
+    public void Open_CudaOnTheCpuBuild_FailsNamingTheGpuBuild()
     {
         var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions { ExecutionProvider = "cuda" }));
+        Assert.Contains("-p:OnnxRuntimeFlavor=gpu", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_AutoWithoutCuda_FallsBackToTheCpuAndSaysWhy()
+    {
+        var (provider, reason) = ExecutionProviders.Resolve(new InferenceOptions { ExecutionProvider = "auto" });
+        Assert.Equal("cpu", provider);
+        Assert.Contains("'cuda' is not available", reason, StringComparison.Ordinal);
+        Assert.Equal(1, new InferenceOptions { ExecutionProvider = "auto" }.ResolvedIntraOpThreads);
+        using var generator = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { ExecutionProvider = "auto" });
+        Assert.NotNull(generator.Model);
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public static class OnnxSessionFactory
                 so.InterOpNumThreads = options.InterOpThreads;
             }
 
-            if (options.ExecutionProvider == "cuda")
+            if (ExecutionProviders.Resolve(options).Provider == "cuda")
             {
-                AppendCuda(so, options.DeviceId);
+                ExecutionProviders.AppendCuda(so, options.DeviceId);
             }
 
             return new InferenceSession(onnxFile, so);
@@ -43,22 +43,6 @@ public static class OnnxSessionFactory
         finally
         {
             so.Dispose();
-        }
-    }
-
-    private static void AppendCuda(SessionOptions so, int deviceId)
-    {
-        try
-        {
-            so.AppendExecutionProvider_CUDA(deviceId);
-        }
-        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-        {
-            throw new ModelLoadException(
-                "executionProvider 'cuda' is not available in this build: it references Microsoft.ML.OnnxRuntime (CPU only). "
-                + "Reference the Microsoft.ML.OnnxRuntime.Gpu package instead (with CUDA 12 and cuDNN 9 installed), or set executionProvider to 'cpu'. "
-                + $"ONNX Runtime said: {ex.Message}",
-                ex);
         }
     }
 }
