@@ -19,6 +19,9 @@ test_set="$root/models/synthetic-test.jsonl"
 mkdir -p "$work"
 cd "$root/tools/ttc_models"
 [ -f "$test_set" ] || $py make_testset.py --out "$test_set"
+# The development split (policy fitting for compute_optimal; disjoint from the held-out set).
+dev_set="$root/models/synthetic-dev.jsonl"
+[ -f "$dev_set" ] || $py make_testset.py --seed 20250611 --count 300 --split dev --exclude "$test_set" --out "$dev_set"
 if [[ $stage == all || $stage == generators ]]; then
   for size in small large; do
     $py train_generator.py --size $size --steps 1200 --lr 2e-3 --seed 7 --test "$test_set" --out "$work/$size-phase1.pt" | tee "$work/$size-phase1.log"

@@ -33,13 +33,15 @@ public sealed record SolveProgress(int Step, int Of, int LiveBeams, int Finished
     public static SolveProgress From(SearchState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var scores = state.Active.Concat(state.Completed).Concat(state.Candidates)
-            .Select(b => ScoreAggregation.Aggregate(b.Scores, state.Config.Aggregation)).ToList();
+        // compute_optimal: the beams are those of the strategy it chose; the step and tokens its own.
+        var beams = state.Inner ?? state;
+        var scores = beams.Active.Concat(beams.Completed).Concat(beams.Candidates)
+            .Select(b => ScoreAggregation.Aggregate(b.Scores, beams.Config.Aggregation)).ToList();
         return new SolveProgress(
             state.Iteration,
             state.Config.NumIterations,
-            state.Active.Count,
-            state.Completed.Count,
+            beams.Active.Count,
+            beams.Completed.Count,
             scores.Count == 0 ? null : System.Math.Round(scores.Max(), 4),
             state.Compute.GeneratedTokens,
             state.Compute.PrmTokens);

@@ -33,6 +33,10 @@ public sealed class Beam
     /// <summary>Tokens generated for this beam, lookahead included, from the root on.</summary>
     public int GeneratedTokens { get; set; }
 
+    /// <summary>Tokens the PRM read the last time it scored this beam.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int PrmTokens { get; set; }
+
     /// <summary>The full assistant text so far.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string Text => string.Concat(Steps);
@@ -58,5 +62,6 @@ public sealed class Beam
         StopReason = StopReason,
         Completed = Completed,
         GeneratedTokens = GeneratedTokens,
+        PrmTokens = PrmTokens,
     };
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ttc.Search;
 
 /// <summary>
@@ -48,6 +50,38 @@ public sealed record SearchConfig
     /// <summary>Seed of every random choice; same seed, same models, same result. Default 42.</summary>
     public long Seed { get; init; } = 42;
 
+    /// <summary>Default of <see cref="RebaseTemperature"/>.</summary>
+    public const double DefaultRebaseTemperature = 0.1;
+
+    /// <summary>
+    /// REBASE: temperature of the softmax over node scores that shares the remaining budget among the
+    /// nodes (null: <see cref="DefaultRebaseTemperature"/>). Lower puts more children under the best nodes.
+    /// </summary>
+    // The settings added after the golden outputs were recorded are left out of the JSON while unset,
+    // so a configuration that does not use them serializes exactly as before.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? RebaseTemperature { get; init; }
+
+    /// <summary>
+    /// Sampling strategies (majority, best_of_n, weighted_best_of_n): draw the n samples in rounds of this
+    /// many and stop as soon as the samples still to come could not change the vote; 0 (default) draws all
+    /// n at once. The answer is the one all n samples would give; only compute is saved.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int AdaptiveRound { get; init; }
+
+    /// <summary>
+    /// compute_optimal: the policy that maps the probe's difficulty bin and n to a strategy and its settings.
+    /// Not a client field: the CLI (--policy) and the host (ttc:policy) fill it from the policy file, so the
+    /// durable workflow, which reads no files, gets it inside the job's input.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ComputeOptimalPolicy? Policy { get; init; }
+
+    /// <summary>The REBASE temperature in force.</summary>
+    [JsonIgnore]
+    public double EffectiveRebaseTemperature => RebaseTemperature ?? DefaultRebaseTemperature;
+
     /// <summary>Returns one "field: problem" message per invalid setting (empty when valid).</summary>
     public IReadOnlyList<ConfigError> Validate(int maxN = MaxN)
     {
@@ -74,6 +108,18 @@ public sealed record SearchConfig
         if (Strategy is StrategyNames.BeamSearch or StrategyNames.Dvts && BeamWidth >= 1 && N >= 1)
         {
             Check(N % BeamWidth == 0, "n", $"must be a multiple of beamWidth for {Strategy} (n = {N}, beamWidth = {BeamWidth})");
+        }
+
+        Check(RebaseTemperature is null || (double.IsFinite(RebaseTemperature.Value) && RebaseTemperature > 0), "rebaseTemperature", $"must be a finite number > 0 (got {RebaseTemperature})");
+        Check(AdaptiveRound >= 0, "adaptiveRound", $"must not be negative (got {AdaptiveRound})");
+        if (Strategy == StrategyNames.ComputeOptimal)
+        {
+            Check(Policy is not null, "policy", "compute_optimal needs a policy file (ttc --policy FILE, or the host's ttc:policy)");
+        }
+
+        if (Policy is not null)
+        {
+            errors.AddRange(Policy.Validate().Select(e => new ConfigError("policy", e)));
         }
 
         return errors;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Ttc.Search;
 
@@ -10,7 +11,15 @@ namespace Ttc.Search;
 /// <param name="Answer">The extracted final answer, or null.</param>
 /// <param name="StopReason">Why its generation stopped.</param>
 /// <param name="GeneratedTokens">Tokens generated for it, from the root.</param>
-public sealed record Completion(string Text, IReadOnlyList<double> Scores, double? AggregatedScore, string? Answer, StopReason? StopReason, int GeneratedTokens);
+/// <param name="PrmTokens">Tokens the PRM read the last time it scored it (0 when unscored).</param>
+public sealed record Completion(
+    string Text,
+    IReadOnlyList<double> Scores,
+    double? AggregatedScore,
+    string? Answer,
+    StopReason? StopReason,
+    int GeneratedTokens,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int PrmTokens = 0);
 
 /// <summary>The outcome of a search.</summary>
 /// <param name="Strategy">Strategy name.</param>
@@ -20,6 +29,7 @@ public sealed record Completion(string Text, IReadOnlyList<double> Scores, doubl
 /// <param name="Completions">All n outputs, in the reference's order.</param>
 /// <param name="Iterations">Search iterations run.</param>
 /// <param name="Compute">What the search spent.</param>
+/// <param name="Choice">compute_optimal: the probe's difficulty bin and the strategy it ran (null for other strategies).</param>
 public sealed record SearchResult(
     string Strategy,
     string? Answer,
@@ -27,7 +37,8 @@ public sealed record SearchResult(
     double? Score,
     IReadOnlyList<Completion> Completions,
     int Iterations,
-    ComputeUsage Compute)
+    ComputeUsage Compute,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ComputeOptimalChoice? Choice = null)
 {
     /// <summary>The one JSON form of a result (the CLI's --json, the job output, batch results), in <see cref="TtcJson"/>'s naming.</summary>
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, TtcJson.Options)!.AsObject();

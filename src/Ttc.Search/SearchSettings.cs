@@ -55,6 +55,8 @@ public static class SearchSettings
         (Setting("filterDuplicates", SearchSettingKind.Boolean, "Beam search: drop beams with the same text.", Defaults.FilterDuplicates), (c, v) => Bool(v) is { } b ? c with { FilterDuplicates = b } : null),
         (Setting("sortCompleted", SearchSettingKind.Boolean, "Beam search: return finished beams best first.", Defaults.SortCompleted), (c, v) => Bool(v) is { } b ? c with { SortCompleted = b } : null),
         (Setting("seed", SearchSettingKind.WholeNumber, "Seed of all sampling.", Defaults.Seed), (c, v) => Long(v) is { } l ? c with { Seed = l } : null),
+        (Setting("rebaseTemperature", SearchSettingKind.Number, "REBASE: softmax temperature that shares the budget among nodes by score.", SearchConfig.DefaultRebaseTemperature), (c, v) => Number(v) is { } d ? c with { RebaseTemperature = d } : null),
+        (Setting("adaptiveRound", SearchSettingKind.WholeNumber, "Sampling strategies: draw samples in rounds of this many and stop once the rest could not change the vote (0: all at once).", Defaults.AdaptiveRound), (c, v) => Int(v) is { } i ? c with { AdaptiveRound = i } : null),
     }.ToDictionary(x => x.Item1.Name, StringComparer.Ordinal);
 
     /// <summary>Every setting, in help order.</summary>

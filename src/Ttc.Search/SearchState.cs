@@ -52,6 +52,14 @@ public sealed class SearchState
     /// <summary>Compute spent so far.</summary>
     public ComputeUsage Compute { get; set; } = new();
 
+    /// <summary>compute_optimal: the state of the strategy it chose, once the probe has decided (null before, and for other strategies).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SearchState? Inner { get; set; }
+
+    /// <summary>compute_optimal: what the probe decided.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ComputeOptimalChoice? Choice { get; set; }
+
     /// <summary>No phase remains.</summary>
     [JsonIgnore]
     public bool Finished => Phase == SearchPhase.Done;
@@ -75,5 +83,7 @@ public sealed class SearchState
         Completed = Completed.ConvertAll(b => b.Clone()),
         Candidates = Candidates.ConvertAll(b => b.Clone()),
         Compute = Compute.Clone(),
+        Inner = Inner?.Clone(),
+        Choice = Choice,
     };
 }

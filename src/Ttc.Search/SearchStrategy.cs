@@ -122,7 +122,8 @@ public abstract class SearchStrategy
             scored ? ScoreAggregation.Aggregate(beam.Scores, config.Aggregation) : null,
             AnswerExtractor.Extract(text),
             beam.StopReason,
-            beam.GeneratedTokens);
+            beam.GeneratedTokens,
+            scored ? beam.PrmTokens : 0);
     }
 
     /// <summary>The result whose chosen completion is <paramref name="chosen"/> (-1: none).</summary>

@@ -9,6 +9,7 @@ public static class StrategyRegistry
     {
         new Greedy(), new MajorityVoting(), new BestOfN(),
         new WeightedBestOfN(), new BeamSearch(), new Dvts(),
+        new Rebase(), new ComputeOptimal(),
     }.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>The strategy called <paramref name="name"/>.</summary>

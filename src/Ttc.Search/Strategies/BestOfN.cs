@@ -11,4 +11,8 @@ public sealed class BestOfN : IndependentSampling
 
     /// <inheritdoc />
     protected override int Choose(IReadOnlyList<Completion> completions) => BestScored(completions);
+
+    /// <inheritdoc />
+    protected override bool Decided(IReadOnlyList<Completion> completions, int remaining) =>
+        AdaptiveStopping.BestDecided(completions.Select(c => c.AggregatedScore ?? 0).ToList(), completions.Count, remaining);
 }

@@ -15,4 +15,8 @@ public sealed class MajorityVoting : IndependentSampling
         int pick = new AnswerSelection(completions.Select(c => c.Answer).ToList()).Majority(completions.Count);
         return pick >= 0 || completions.Count == 0 ? pick : 0;
     }
+
+    /// <inheritdoc />
+    protected override bool Decided(IReadOnlyList<Completion> completions, int remaining) =>
+        AdaptiveStopping.VoteDecided(new AnswerSelection(completions.Select(c => c.Answer).ToList()), completions.Count, null, remaining);
 }

@@ -84,6 +84,7 @@ public abstract class TreeSearch : SearchStrategy
         for (int i = 0; i < results.Count; i++)
         {
             state.Pending[i].Scores = [.. results[i].Scores];
+            state.Pending[i].PrmTokens = results[i].Tokens;
         }
 
         Choose(state);

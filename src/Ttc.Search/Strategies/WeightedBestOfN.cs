@@ -19,4 +19,8 @@ public sealed class WeightedBestOfN : IndependentSampling
         int pick = new AnswerSelection(completions.Select(c => c.Answer).ToList()).Weighted(completions.Count, scores);
         return pick >= 0 ? pick : BestScored(completions);
     }
+
+    /// <inheritdoc />
+    protected override bool Decided(IReadOnlyList<Completion> completions, int remaining) =>
+        AdaptiveStopping.VoteDecided(new AnswerSelection(completions.Select(c => c.Answer).ToList()), completions.Count, completions.Select(c => c.AggregatedScore ?? 0).ToList(), remaining);
 }
