@@ -41,7 +41,7 @@ internal static class BenchCommand
         var storage = new Option<string>("--storage") { Description = "Storage connection string (UseDevelopmentStorage=true: Azurite on its default ports).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true" };
         var durableProblems = new Option<int>("--problems") { Description = "Solves per overhead measurement.", DefaultValueFactory = _ => 6 };
         var durableN = new Option<string>("--n") { Description = "Beam search budgets for the overhead measurement.", DefaultValueFactory = _ => "16,64" };
-        var batchProblems = new Option<int>("--batch-problems") { Description = "Problems in the throughput batch.", DefaultValueFactory = _ => 48 };
+        var batchProblems = new Option<int>("--batch-problems") { Description = "Problems in the throughput batch (0 skips it).", DefaultValueFactory = _ => 48 };
         var durable = new Command("durable", "Per-step orchestration overhead (median and p95) for beam search, and batch throughput with 1 and 2 worker processes, against a storage account (Azurite).") { storage, durableProblems, durableN, batchProblems };
         durable.SetAction((parse, ct) => DurableBench.RunAsync(
             parse.GetValue(storage)!,
