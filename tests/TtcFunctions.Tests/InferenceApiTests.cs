@@ -33,6 +33,17 @@ public class InferenceApiTests(HostFixture host)
         Assert.Equal(expected, actual);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task OpenAiBackend_PromptOverTheContext_StopsWithLengthLikeTheOnnxGenerator()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var template = Ttc.Inference.Tokenization.ChatTemplate.Detect(null, new Dictionary<string, int> { ["<|assistant|>"] = 4 });
+        var remote = new OpenAiCompletionModel(new Uri(host.BaseAddress, "v1"), "generator", template, HostFixture.Key);
+        var results = await remote.CompleteAsync([new PromptRequest(string.Concat(Enumerable.Repeat("1 + ", 200)), "\n\n", new Sampling(0, 1, 10, 0)), new PromptRequest("<|begin|><|user|>Compute 1 + 1.<|assistant|>", null, new Sampling(0, 1, 5, 0))], ct);
+        Assert.Equal(new GeneratedStep(string.Empty, StopReason.Length, 0, 0), results[0]);
+        Assert.Equal(5, results[1].GeneratedTokens);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task SearchOverHttp_BeamSearch_RunsThroughTheOpenAiBackend()
     {

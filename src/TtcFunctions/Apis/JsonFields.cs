@@ -145,6 +145,11 @@ internal sealed class JsonFields(JsonObject body)
         {
             return (null, new BodyFailure(StatusCodes.Status400BadRequest, "Malformed JSON", ex.Message));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check decodes every field name, and a name with an unpaired surrogate escape cannot be decoded.
+            return (null, new BodyFailure(StatusCodes.Status400BadRequest, "Malformed JSON", LoneSurrogate("a field name")));
+        }
 
         if (node is not JsonObject o)
         {
@@ -152,9 +157,11 @@ internal sealed class JsonFields(JsonObject body)
         }
 
         return Unreadable(o, string.Empty) is { } where
-            ? (null, new BodyFailure(StatusCodes.Status400BadRequest, "Malformed JSON", $"{where}: the text has a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape), which is not valid Unicode."))
+            ? (null, new BodyFailure(StatusCodes.Status400BadRequest, "Malformed JSON", LoneSurrogate(where)))
             : (new JsonFields(o), null);
     }
+
+    private static string LoneSurrogate(string where) => $"{where}: the text has a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape), which is not valid Unicode.";
 
     /// <summary>The path of the first string (value or key) that is not valid UTF-16, or null.</summary>
     private static string? Unreadable(JsonNode? node, string path)
