@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Ttc.Orchestrations;
 using Ttc.Search;
+using TtcFunctions.Apis;
 using TtcFunctions.SelfHost;
 
 namespace TtcFunctions;
@@ -33,6 +34,7 @@ internal static class ServiceSetup
         services.AddSingleton(settings);
         services.AddSingleton(roles);
         services.AddProblemDetails();
+        services.AddSingleton(new ContextCheck(settings, baseFolder));
         if (roles.Inference)
         {
             services.AddSingleton(sp => new InferenceBackends(settings, baseFolder, sp.GetRequiredService<ILogger<InferenceBackends>>()));
