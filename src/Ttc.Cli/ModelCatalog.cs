@@ -43,10 +43,24 @@ internal static class ModelCatalog
     /// <summary>The shipped synthetic held-out set.</summary>
     public static string SyntheticTestSet() => Resolve("synthetic", "synthetic-test.jsonl");
 
-    /// <summary>The problems of a dataset file ("synthetic": the shipped held-out set).</summary>
+    /// <summary>The shipped development split (for fitting, disjoint from the held-out set).</summary>
+    public static string SyntheticDevSet() => Resolve("synthetic-dev", "synthetic-dev.jsonl");
+
+    /// <summary>The shipped compute_optimal policy (fitted on the development split).</summary>
+    public static string DefaultPolicy() => Resolve("policy", "policy.json");
+
+    /// <summary>The file of a dataset name: "synthetic" (the held-out set), "synthetic-dev" (the development split) or a path.</summary>
+    public static string DatasetPath(string nameOrPath) => nameOrPath switch
+    {
+        "synthetic" => SyntheticTestSet(),
+        "synthetic-dev" => SyntheticDevSet(),
+        _ => nameOrPath,
+    };
+
+    /// <summary>The problems of a dataset (<see cref="DatasetPath"/>).</summary>
     public static List<EvalProblem> ReadDataset(string nameOrPath, int? limit, Action<SkippedLine>? skipped = null)
     {
-        using var reader = new StreamReader(nameOrPath == "synthetic" ? SyntheticTestSet() : nameOrPath);
+        using var reader = new StreamReader(DatasetPath(nameOrPath));
         return Dataset.Read(reader, limit, skipped);
     }
 

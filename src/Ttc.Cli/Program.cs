@@ -18,6 +18,7 @@ public static class Program
             ReplayCommand.Create(stdout, stderr),
             SolveCommand.Create(stdout, stderr),
             EvalCommand.Create(stdout, stderr),
+            FitPolicyCommand.Create(stdout, stderr),
             BenchCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);

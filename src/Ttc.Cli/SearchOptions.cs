@@ -32,6 +32,8 @@ internal sealed class SearchOptions
 
     public Option<string> Device { get; } = new("--execution-provider") { Description = "ONNX Runtime execution provider: cpu, cuda (the GPU build) or auto (CUDA when it loads, else the CPU).", DefaultValueFactory = _ => "cpu" };
 
+    public Option<string> Policy { get; } = new("--policy") { Description = "compute_optimal: the policy file (difficulty bins and what to run in each; ttc fit-policy writes one). Default: the shipped models/policy.json." };
+
     /// <summary>The seed option (eval reports it).</summary>
     public Option Seed => _settings["seed"];
 
@@ -49,7 +51,7 @@ internal sealed class SearchOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in _settings.Values.Append(Generator).Append(Prm).Append(Device))
+        foreach (var o in _settings.Values.Append(Generator).Append(Prm).Append(Device).Append(Policy))
         {
             command.Options.Add(o);
         }
@@ -78,23 +80,60 @@ internal sealed class SearchOptions
         return values;
     }
 
+    /// <summary>The configuration the options give (compute_optimal with its policy file); throws with every bad option.</summary>
+    public SearchConfig Bind(ParseResult parse) => Bind(parse, Given(parse));
+
     /// <summary>The configuration for <paramref name="strategy"/> at <paramref name="n"/>; throws with every bad option.</summary>
     /// <param name="parse">The command line.</param>
     /// <param name="strategy">The strategy.</param>
     /// <param name="n">The budget.</param>
+    /// <param name="seed">The seed, when not the option's.</param>
     /// <param name="fitBeamWidth">A sweep over n starts below M: there one beam of width n is the search.</param>
-    public SearchConfig Build(ParseResult parse, string strategy, int n, bool fitBeamWidth = false)
+    public SearchConfig Build(ParseResult parse, string strategy, int n, long? seed = null, bool fitBeamWidth = false)
     {
         var values = Given(parse);
         values["strategy"] = strategy;
         values["n"] = n;
+        if (seed is { } s)
+        {
+            values["seed"] = s;
+        }
+
         if (fitBeamWidth)
         {
-            var width = SearchSettings.BindOrThrow(values.Where(v => v.Key != "n")).BeamWidth;
+            // The width alone: a bad value is reported by the full bind below.
+            var width = SearchSettings.Bind(values.Where(v => v.Key == "beamWidth"), new List<ConfigError>()).BeamWidth;
             values["beamWidth"] = System.Math.Min(width, n);
         }
 
-        return SearchSettings.BindOrThrow(values);
+        return Bind(parse, values);
+    }
+
+    private SearchConfig Bind(ParseResult parse, Dictionary<string, JsonNode?> values)
+    {
+        bool computeOptimal = values.TryGetValue("strategy", out var s) && s is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == StrategyNames.ComputeOptimal;
+        return SearchSettings.BindOrThrow(values, computeOptimal ? new SearchConfig { Policy = _policy ??= LoadPolicy(parse.GetValue(Policy)) } : null);
+    }
+
+    private ComputeOptimalPolicy? _policy;
+
+    /// <summary>The policy file at <paramref name="path"/> (null: the shipped one), or a usage error naming --policy.</summary>
+    public static ComputeOptimalPolicy LoadPolicy(string? path)
+    {
+        path ??= ModelCatalog.DefaultPolicy();
+        if (!File.Exists(path))
+        {
+            throw new SearchConfigException([new ConfigError("policy", $"file '{path}' does not exist (ttc fit-policy writes one)")]);
+        }
+
+        try
+        {
+            return ComputeOptimalPolicy.FromJson(File.ReadAllText(path));
+        }
+        catch (JsonException ex)
+        {
+            throw new SearchConfigException([new ConfigError("policy", $"'{path}' is not a policy file: {ex.Message}")]);
+        }
     }
 
     // A number stays a number and anything else a string, so "--n 4" is 4 and "--n four" is reported as not a number.

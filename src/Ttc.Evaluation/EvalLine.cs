@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Ttc.Search;
 
 namespace Ttc.Evaluation;
@@ -33,6 +34,7 @@ public sealed record EvalLine
     public int Lookahead { get; init; }
 
     /// <summary>Adaptive round size (0: all n samples drawn).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int AdaptiveRound { get; init; }
 
     /// <summary>The problem's id.</summary>
@@ -68,7 +70,7 @@ public sealed record EvalLine
     /// <summary>2 x generator parameters x generated tokens + 2 x PRM parameters x PRM tokens.</summary>
     public double Flops { get; init; }
 
-    /// <summary>Seconds of inference charged to this problem (0 for subsampled lines).</summary>
+    /// <summary>Seconds of inference charged to this problem (subsampled lines: the pool run's, in proportion to the samples used).</summary>
     public double Seconds { get; init; }
 
     /// <summary>Taken from the first n samples of one run at the largest n, not run on its own.</summary>
@@ -81,12 +83,15 @@ public sealed record EvalLine
     public string? Skipped { get; init; }
 
     /// <summary>The cell this line belongs to, seed included.</summary>
+    [JsonIgnore]
     public string CellKey => string.Create(CultureInfo.InvariantCulture, $"{Generator}|{Label}|{N}|{Seed}|{BeamWidth}|{Aggregation}|{Lookahead}");
 
     /// <summary>The key resumption looks for: the cell and the problem.</summary>
+    [JsonIgnore]
     public string Key => CellKey + "|" + UniqueId;
 
     /// <summary>The cell's name in tables and plots: the strategy, "(adaptive)" when it stops early.</summary>
+    [JsonIgnore]
     public string Label => AdaptiveRound > 0 ? Strategy + " (adaptive)" : Strategy;
 
     /// <summary>The JSON line.</summary>

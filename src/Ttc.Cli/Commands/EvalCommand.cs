@@ -1,123 +1,124 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ttc.Evaluation;
 using Ttc.Inference;
 using Ttc.Search;
 
 namespace Ttc.Cli.Commands;
 
-/// <summary><c>ttc eval</c>: accuracy and compute of strategies x budgets x generators on a dataset.</summary>
+/// <summary><c>ttc eval</c>: accuracy and compute of strategies x budgets x seeds x generators on a dataset (the grid is <see cref="EvalSession"/>'s).</summary>
 internal static class EvalCommand
 {
+    /// <summary>Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int Stopped = 130;
+
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var dataset = new Option<string>("--dataset") { Description = "'synthetic' (the shipped held-out set) or a JSONL file with problem, answer, level.", DefaultValueFactory = _ => "synthetic" };
+        var dataset = new Option<string>("--dataset") { Description = "'synthetic' (the shipped held-out set), 'synthetic-dev' (the development split) or a JSONL file in the MATH-500 or GSM8K shape.", DefaultValueFactory = _ => "synthetic" };
         var limit = new Option<int>("--limit") { Description = "Problems to evaluate (from the start of the file).", DefaultValueFactory = _ => 200 };
         var strategies = new Option<string>("--strategies") { Description = "Comma-separated strategy names.", DefaultValueFactory = _ => string.Join(",", StrategyNames.All) };
-        var ns = new Option<string>("--n") { Description = "Comma-separated budgets.", DefaultValueFactory = _ => "1,4,16" };
-        var output = new Option<string>("--out") { Description = "Folder for summary.json, results.jsonl and table.md.", Required = true };
+        var ns = new Option<string>("--n") { Description = "Comma-separated budgets.", DefaultValueFactory = _ => "1,4,16,64,256" };
+        var seeds = new Option<string>("--seeds") { Description = "Comma-separated search seeds, each a full run of the grid (default: the --seed value)." };
+        var output = new Option<string>("--out") { Description = "Folder for results.jsonl, summary.json, table.md and the plots; a rerun with the same arguments resumes from its results.jsonl.", Required = true };
         var concurrency = new Option<int?>("--concurrency") { Description = "Problems solved at once, their model calls merged into shared batches (default: enough to fill the max batch of 64 sequences). Results do not depend on it." };
+        var difficulty = new Option<DifficultyMethod>("--difficulty") { Description = "Difficulty bins: level (the dataset's), oracle (quintiles of pass@1 over the samples), predicted (quintiles of the mean PRM score of the first samples) or auto (level when every problem has one, else oracle).", DefaultValueFactory = _ => DifficultyMethod.Auto };
         var search = new SearchOptions("strategy", "n");
-        var command = new Command("eval", "Evaluate strategies x n x generators on a dataset; writes DIR/summary.json (rows with accuracy and compute), results.jsonl and table.md.") { dataset, limit, strategies, ns, output, concurrency };
+        var command = new Command("eval", "Evaluate strategies x n x seeds x generators on a dataset; writes DIR/results.jsonl (one line per problem and cell), summary.json, table.md and PNG plots, and resumes from results.jsonl when rerun.")
+        {
+            dataset, limit, strategies, ns, seeds, output, concurrency, difficulty,
+        };
         search.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(parse, search, new EvalRequest(
-            parse.GetValue(dataset)!, parse.GetValue(limit), parse.GetValue(strategies)!, parse.GetValue(ns)!, parse.GetValue(output)!, parse.GetValue(concurrency)), stdout, stderr, ct));
+            parse.GetValue(dataset)!, parse.GetValue(limit), parse.GetValue(strategies)!, parse.GetValue(ns)!, parse.GetValue(seeds), parse.GetValue(output)!, parse.GetValue(concurrency), parse.GetValue(difficulty)), stdout, stderr, ct));
         return command;
     }
 
-    private sealed record EvalRequest(string Dataset, int Limit, string Strategies, string Ns, string Out, int? Concurrency);
+    private sealed record EvalRequest(string Dataset, int Limit, string Strategies, string Ns, string? Seeds, string Out, int? Concurrency, DifficultyMethod Difficulty);
 
     private static async Task<int> RunAsync(ParseResult parse, SearchOptions search, EvalRequest req, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var strategies = req.Strategies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var strategies = Split(req.Strategies);
         if (strategies.FirstOrDefault(s => !StrategyNames.All.Contains(s)) is { } unknown)
         {
             stderr.WriteLine($"error: --strategies: unknown strategy '{unknown}'; expected {string.Join(", ", StrategyNames.All)}");
             return ExitCodes.Usage;
         }
 
-        var budgets = new List<int>();
-        foreach (var part in req.Ns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        if (Numbers(req.Ns, "--n", stderr, min: 1) is not { } budgets || Numbers(req.Seeds ?? "0", "--seeds", stderr, min: long.MinValue) is not { } seedList)
         {
-            if (!int.TryParse(part, out int n) || n < 1)
-            {
-                stderr.WriteLine($"error: --n: '{part}' is not a positive integer");
-                return ExitCodes.Usage;
-            }
-
-            budgets.Add(n);
-        }
-
-        if (req.Concurrency is < 1)
-        {
-            stderr.WriteLine($"error: --concurrency: must be at least 1 (got {req.Concurrency})");
             return ExitCodes.Usage;
         }
 
-        if (req.Limit < 1)
+        if (req.Seeds is not null && parse.GetResult(search.Seed) is { Implicit: false })
         {
-            stderr.WriteLine($"error: --limit: must be at least 1 (got {req.Limit})");
+            stderr.WriteLine("error: --seeds: give either --seed or --seeds");
+            return ExitCodes.Usage;
+        }
+
+        if (req.Concurrency is < 1 || req.Limit < 1)
+        {
+            stderr.WriteLine(req.Limit < 1 ? $"error: --limit: must be at least 1 (got {req.Limit})" : $"error: --concurrency: must be at least 1 (got {req.Concurrency})");
             return ExitCodes.Usage;
         }
 
         try
         {
-            var path = req.Dataset == "synthetic" ? ModelCatalog.SyntheticTestSet() : req.Dataset;
+            var path = ModelCatalog.DatasetPath(req.Dataset);
             if (!File.Exists(path))
             {
                 stderr.WriteLine($"error: --dataset: file '{path}' does not exist");
                 return ExitCodes.Error;
             }
 
-            int skipped = 0;
+            int badLines = 0;
             var problems = ModelCatalog.ReadDataset(path, req.Limit, s =>
             {
                 stderr.WriteLine($"line {s.Line}: {s.Reason}; skipped");
-                skipped++;
+                badLines++;
             });
 
-            var runs = new List<EvalRun>();
-            // Budget-major order: every strategy at a small n is measured before any at a large n.
-            foreach (var g in parse.GetValue(search.Generator)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            // Without --seeds the grid has the one seed of --seed (or its default).
+            List<long> seeds = req.Seeds is null ? [search.Build(parse, StrategyNames.Greedy, 1).Seed] : seedList;
+            var intbudgets = budgets.Select(b => (int)b).ToList();
+            int adaptiveRound = search.Build(parse, StrategyNames.Majority, intbudgets.Max()).AdaptiveRound;
+            var generators = Split(parse.GetValue(search.Generator)!);
+            var units = EvalPlan.Build(generators, strategies, intbudgets, seeds, (s, n, seed) => search.Build(parse, s, n, seed, fitBeamWidth: true), adaptiveRound);
+            var job = new EvalJob(req.Dataset, problems, units, seeds, req.Out, req.Difficulty, req.Concurrency);
+            var options = ModelCatalog.Options(parse.GetValue(search.Device)!);
+            if (units.Any(u => u.Pool))
             {
-                foreach (var n in budgets.Order())
-                {
-                    foreach (var s in strategies.Where(s => s != StrategyNames.Greedy || n == budgets.Min()))
-                    {
-                        int budget = s == StrategyNames.Greedy ? 1 : n;
-                        runs.Add(new EvalRun(g, search.Build(parse, s, budget, fitBeamWidth: true)));
-                    }
-                }
+                stderr.WriteLine("note: " + EvalPlan.SubsamplingNote);
             }
 
-            Directory.CreateDirectory(req.Out);
-            // The summary is rewritten after every row, so a long run that is stopped keeps what it measured.
-            async Task WriteSummaryAsync(IReadOnlyList<EvalRow> done)
+            EvalReport report;
+            try
             {
-                var summary = new JsonObject
-                {
-                    ["dataset"] = req.Dataset,
-                    ["problems"] = problems.Count,
-                    ["seed"] = runs.Count > 0 ? runs[0].Config.Seed : new SearchConfig().Seed,
-                    ["complete"] = done.Count == runs.Count,
-                    ["rows"] = new JsonArray(done.Select(r => (JsonNode)r.ToJson()).ToArray()),
-                };
-                await File.WriteAllTextAsync(Path.Combine(req.Out, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
-                await File.WriteAllTextAsync(Path.Combine(req.Out, "table.md"), EvalRow.Markdown(done), ct);
+                report = await EvalRunner.RunAsync(job, options, parse.GetValue(search.Prm)!, stderr, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                stderr.WriteLine($"stopped: every finished problem is in {Path.Combine(req.Out, "results.jsonl")}; run the same command again to resume.");
+                return Stopped;
             }
 
-            var rows = await EvalRunner.RunAsync(runs, problems, ModelCatalog.Options(parse.GetValue(search.Device)!), parse.GetValue(search.Prm)!, req.Concurrency, Path.Combine(req.Out, "results.jsonl"), stderr, WriteSummaryAsync, ct);
-            var table = EvalRow.Markdown(rows);
-            stdout.Write(table);
-            // Each problem that did not fit is reported once per generator (every run of it skipped the problem).
-            var unfit = rows.SelectMany(r => r.Skipped.Select(x => (r.Run.Generator, x.Id, x.Reason))).Distinct().ToList();
+            stdout.Write(EvalSummary.Markdown(report.Rows, report.Difficulty));
+            if (report.Resumed > 0)
+            {
+                stderr.WriteLine($"resumed: {report.Resumed} problem x unit pairs were already in results.jsonl and were not run again");
+            }
+
+            foreach (var plot in report.Plots)
+            {
+                stderr.WriteLine("plot: " + plot);
+            }
+
+            // Each problem that did not fit is reported once per generator (every cell of it skipped the problem).
+            var unfit = report.Lines.Where(l => l.Skipped is not null).Select(l => (l.Generator, l.UniqueId, l.Skipped)).Distinct().ToList();
             foreach (var (generator, id, reason) in unfit)
             {
                 stderr.WriteLine($"{id} ({generator}): {reason}; skipped");
             }
 
-            return skipped > 0 || unfit.Count > 0 ? ExitCodes.SkippedInput : ExitCodes.Ok;
+            return badLines > 0 || unfit.Count > 0 ? ExitCodes.SkippedInput : ExitCodes.Ok;
         }
         catch (SearchConfigException ex)
         {
@@ -127,6 +128,31 @@ internal static class EvalCommand
         {
             stderr.WriteLine("error: " + ex.Message);
             return ExitCodes.Error;
+        }
+    }
+
+    private static List<string> Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private static List<long>? Numbers(string text, string option, TextWriter stderr, long min)
+    {
+        var values = new List<long>();
+        foreach (var part in Split(text))
+        {
+            if (!long.TryParse(part, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long v) || v < min || (min == 1 && v > SearchConfig.MaxN))
+            {
+                stderr.WriteLine(min == 1 ? $"error: {option}: '{part}' is not a whole number from 1 to {SearchConfig.MaxN}" : $"error: {option}: '{part}' is not a whole number");
+                return null;
+            }
+
+            values.Add(v);
+        }
+
+        return values.Count > 0 ? values : Fail();
+
+        List<long>? Fail()
+        {
+            stderr.WriteLine($"error: {option}: give at least one value");
+            return null;
         }
     }
 }

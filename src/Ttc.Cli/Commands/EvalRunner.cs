@@ -7,72 +7,73 @@ using Ttc.Search.Decorators;
 
 namespace Ttc.Cli.Commands;
 
-/// <summary>The CLI shell around <see cref="EvalGrid"/>: opens the models, shows a progress bar, writes results as they come.</summary>
+/// <summary>The CLI shell around <see cref="EvalSession"/>: opens the models as units need them, shows a progress bar with the time left.</summary>
 internal static class EvalRunner
 {
-    public static async Task<List<EvalRow>> RunAsync(
-        IReadOnlyList<EvalRun> runs,
-        IReadOnlyList<EvalProblem> problems,
-        InferenceOptions options,
-        string prmName,
-        int? concurrency,
-        string resultsPath,
-        TextWriter stderr,
-        Func<IReadOnlyList<EvalRow>, Task> rowDone,
-        CancellationToken ct)
+    public static async Task<EvalReport> RunAsync(EvalJob job, InferenceOptions options, string prmName, TextWriter stderr, CancellationToken ct)
     {
-        var rows = new List<EvalRow>();
+        var generators = new Dictionary<string, (GeneratorHandle Handle, CachingStepGenerator Cached, long Parameters)>(StringComparer.Ordinal);
         OnnxProcessRewardModel? prm = null;
         CachingProcessRewardModel? scorer = null;
+        long prmParameters = 0;
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
-        await using var results = new StreamWriter(resultsPath);
         try
         {
-            foreach (var group in runs.GroupBy(r => r.Generator))
+            EvalBackend Backend(EvalUnit unit)
             {
-                using var handle = ModelCatalog.OpenGenerator(group.Key, options);
-                // Strategies that draw the same samples (same seeds) share them; compute is still reported per run.
-                var generator = new CachingStepGenerator(handle.Generator);
-                await console.Progress().AutoClear(false).StartAsync(async progress =>
+                if (!generators.TryGetValue(unit.Generator, out var g))
                 {
-                    foreach (var run in group)
-                    {
-                        var task = progress.AddTask(run.ToString(), maxValue: problems.Count);
-                        if (StrategyNames.UsesPrm(run.Config.Strategy))
-                        {
-                            prm ??= ModelCatalog.OpenPrm(prmName, options);
-                        }
+                    var handle = ModelCatalog.OpenGenerator(unit.Generator, options);
+                    // Strategies that draw the same samples (same seeds) share them; each line still reports its own compute.
+                    g = (handle, new CachingStepGenerator(handle.Generator), handle.Onnx is null ? 0 : EvalCosts.ParametersOfFolder(ModelCatalog.GeneratorFolder(unit.Generator)));
+                    generators[unit.Generator] = g;
+                }
 
-                        bool usesPrm = StrategyNames.UsesPrm(run.Config.Strategy);
-                        var context = new SearchContext(generator, prm is null ? null : scorer ??= new CachingProcessRewardModel(prm));
-                        // A problem that does not fit the context is skipped with the reason; the others run.
-                        var budget = PromptBudget.For(handle.Onnx, usesPrm ? prm : null);
-                        int k = concurrency ?? EvalGrid.DefaultConcurrency(run.Config, options.MaxBatchSize);
-                        var row = await EvalGrid.RunAsync(
-                            run,
-                            problems,
-                            context,
-                            k,
-                            async (outcome, token) =>
-                            {
-                                await results.WriteLineAsync(outcome.ToJson().ToJsonString().AsMemory(), token);
-                                task.Increment(1);
-                            },
-                            problem => budget.Check(problem),
-                            ct);
-                        task.Description = $"{run}: {row.Accuracy.Accuracy:P1}";
-                        rows.Add(row);
-                        await results.FlushAsync(ct);
-                        await rowDone(rows);
-                    }
-                });
+                if (unit.UsesPrm && prm is null)
+                {
+                    prm = ModelCatalog.OpenPrm(prmName, options);
+                    scorer = new CachingProcessRewardModel(prm);
+                    prmParameters = EvalCosts.ParametersOfFolder(ModelCatalog.PrmFolder(prmName));
+                }
+
+                // A problem that does not fit the context is skipped with the reason; the others run.
+                var budget = PromptBudget.For(g.Handle.Onnx, unit.UsesPrm ? prm : null);
+                return new EvalBackend(new SearchContext(g.Cached, scorer), new EvalCosts(g.Parameters, unit.UsesPrm ? prmParameters : 0), problem => budget.Check(problem));
             }
+
+            EvalReport? report = null;
+            await console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress => report = await EvalSession.RunAsync(job, Backend, new SpectreProgress(progress), ct));
+            return report!;
         }
         finally
         {
+            foreach (var g in generators.Values)
+            {
+                g.Handle.Dispose();
+            }
+
             prm?.Dispose();
         }
+    }
 
-        return rows;
+    // One bar for the whole grid, weighted by n so the time left is not dominated by the cheap cells.
+    private sealed class SpectreProgress(ProgressContext context) : IEvalProgress
+    {
+        private ProgressTask? _task;
+
+        public void Begin(double total) => _task = context.AddTask("eval", maxValue: System.Math.Max(1, total));
+
+        public void Unit(EvalUnit unit, int problems)
+        {
+            if (_task is not null)
+            {
+                _task.Description = $"{unit} ({problems} problems)";
+            }
+        }
+
+        public void Advance(double work) => _task?.Increment(work);
     }
 }

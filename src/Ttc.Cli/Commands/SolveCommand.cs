@@ -30,7 +30,7 @@ internal static class SolveCommand
         SearchConfig config;
         try
         {
-            config = SearchSettings.BindOrThrow(search.Given(parse));
+            config = search.Bind(parse);
         }
         catch (SearchConfigException ex)
         {
