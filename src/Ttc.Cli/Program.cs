@@ -33,6 +33,7 @@ public static class Program
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // On Ctrl-C, eval finishes the model batch in flight, keeps its results and writes its summary: give it time.
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });
     }
 }

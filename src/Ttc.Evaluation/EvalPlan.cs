@@ -21,6 +21,7 @@ public static class EvalPlan
     /// <param name="configure">The settings of a strategy at n and seed (the caller's options applied).</param>
     /// <param name="adaptiveRound">When above 0, the sampling cells are also reported with the adaptive budget in rounds of this many.</param>
     /// <param name="probeSamples">Samples of compute_optimal's probe, for the predicted difficulty of pool lines.</param>
+    /// <param name="references">Generators run only as lines to beat: greedy and majority, whatever <paramref name="strategies"/> says.</param>
     public static IReadOnlyList<EvalUnit> Build(
         IReadOnlyList<string> generators,
         IReadOnlyList<string> strategies,
@@ -28,7 +29,8 @@ public static class EvalPlan
         IReadOnlyList<long> seeds,
         Func<string, int, long, SearchConfig> configure,
         int adaptiveRound = 0,
-        int probeSamples = 4)
+        int probeSamples = 4,
+        IReadOnlyCollection<string>? references = null)
     {
         ArgumentNullException.ThrowIfNull(generators);
         ArgumentNullException.ThrowIfNull(strategies);
@@ -41,14 +43,15 @@ public static class EvalPlan
         }
 
         var ns = budgets.Distinct().Order().ToList();
-        var sampling = strategies.Where(StrategyNames.IsSampling).Distinct().ToList();
-        var searched = strategies.Where(s => s != StrategyNames.Greedy && !StrategyNames.IsSampling(s)).Distinct().ToList();
         // Pools draw all samples at once; the adaptive cells are replayed on them.
         SearchConfig Plain(string s, int n, long seed) => configure(s, n, seed) with { AdaptiveRound = 0 };
         var units = new List<EvalUnit>();
         foreach (var g in generators)
         {
-            if (strategies.Contains(StrategyNames.Greedy))
+            var run = references?.Contains(g) == true ? [StrategyNames.Greedy, StrategyNames.Majority] : strategies;
+            var sampling = run.Where(StrategyNames.IsSampling).Distinct().ToList();
+            var searched = run.Where(s => s != StrategyNames.Greedy && !StrategyNames.IsSampling(s)).Distinct().ToList();
+            if (run.Contains(StrategyNames.Greedy))
             {
                 units.Add(EvalUnit.Direct(g, Plain(StrategyNames.Greedy, 1, seeds[0])));
             }

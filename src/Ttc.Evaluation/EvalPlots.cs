@@ -22,14 +22,16 @@ public static class EvalPlots
     public static IReadOnlyList<string> Write(IReadOnlyList<EvalSummaryRow> rows, string folder, DifficultyMethod difficulty)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var curves = rows.Where(r => r.Strategy != StrategyNames.Greedy && !r.Strategy.Contains('(', StringComparison.Ordinal) && r.Accuracy.Problems > 0).ToList();
+        // A generator with only greedy and majority rows is a reference: its lines, not curves, are drawn.
+        var searching = rows.Where(r => r.Strategy is not (StrategyNames.Greedy or StrategyNames.Majority)).Select(r => r.Generator).ToHashSet(StringComparer.Ordinal);
+        var curves = rows.Where(r => searching.Contains(r.Generator) && r.Strategy != StrategyNames.Greedy && !r.Strategy.Contains('(', StringComparison.Ordinal) && r.Accuracy.Problems > 0).ToList();
         var written = new List<string>();
         if (curves.Count == 0)
         {
             return written;
         }
 
-        bool generators = rows.Select(r => r.Generator).Distinct().Count() > 1;
+        bool generators = searching.Count > 1;
         string Name(EvalSummaryRow r) => generators ? $"{r.Generator} {r.Strategy}" : r.Strategy;
 
         written.Add(Budget(curves, r => r.Accuracy.Accuracy, Name, "Accuracy against the budget n", Path.Combine(folder, BudgetPlot)));
