@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Ttc.Inference;
 using Ttc.Orchestrations;
+using Ttc.Search;
 using TtcFunctions.Apis;
 
 namespace TtcFunctions;
@@ -12,6 +14,35 @@ public sealed class HostSettings
 
     /// <summary>PRM model folder.</summary>
     public string Prm { get; set; } = "models/prm";
+
+    /// <summary>compute_optimal's policy file (relative to host.json), as <c>ttc fit-policy</c> writes it; without it compute_optimal is refused naming the field.</summary>
+    public string Policy { get; set; } = "models/policy.json";
+
+    /// <summary>
+    /// The base of every compute_optimal request's settings: the policy file, read once at start-up by
+    /// <see cref="LoadPolicy"/> (not a configuration key), so each job carries the table in its input.
+    /// </summary>
+    internal SearchConfig ComputeOptimalDefaults { get; private set; } = new();
+
+    /// <summary>Reads <see cref="Policy"/> (resolved against <paramref name="baseFolder"/>) when the file exists.</summary>
+    /// <exception cref="InvalidOperationException">The file is not a policy.</exception>
+    public void LoadPolicy(string baseFolder)
+    {
+        var path = Resolve(Policy, baseFolder);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            ComputeOptimalDefaults = new SearchConfig { Policy = ComputeOptimalPolicy.FromJson(File.ReadAllText(path)) };
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"Invalid host settings: ttc:policy: '{path}' is not a policy file: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>ONNX Runtime execution provider: cpu, cuda or auto (see InferenceOptions.ExecutionProvider).</summary>
     public string ExecutionProvider { get; set; } = "cpu";

@@ -31,6 +31,7 @@ internal static class ServiceSetup
     /// <summary>Registers the shared services.</summary>
     public static void Add(IServiceCollection services, IConfiguration configuration, HostSettings settings, HostRoles roles, string baseFolder)
     {
+        settings.LoadPolicy(baseFolder);
         services.AddSingleton(settings);
         services.AddSingleton(roles);
         services.AddProblemDetails();

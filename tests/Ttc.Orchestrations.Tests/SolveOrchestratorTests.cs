@@ -24,7 +24,7 @@ public class SolveOrchestratorTests
     };
 
     /// <summary>Runs a solve through its ContinueAsNew chain; each execution's calls and decisions.</summary>
-    private static async Task<(SearchResult Result, List<List<Call>> Executions, List<FakeOrchestrationContext> Contexts)> RunAsync(SolveInput input, List<List<Call>>? recorded = null)
+    private static async Task<(SearchResult Result, List<List<Call>> Executions, List<FakeOrchestrationContext> Contexts)> RunAsync(SolveInput input, List<List<Call>>? recorded = null, bool serialized = false)
     {
         var executions = new List<List<Call>>();
         var contexts = new List<FakeOrchestrationContext>();
@@ -51,7 +51,40 @@ public class SolveOrchestratorTests
             }
 
             input = Assert.IsType<SolveInput>(context.ContinuedAsNewWith);
+            if (serialized)
+            {
+                // As the engine stores it between executions.
+                input = JsonSerializer.Deserialize<SolveInput>(JsonSerializer.Serialize(input, TtcJson.Options), TtcJson.Options)!;
+            }
         }
+    }
+
+    // Every probe score is at least 0 (bin 1: weighted Best-of-N, reusing the probe) and below 1.01 (bin 2: beam search).
+    private static ComputeOptimalPolicy TwoBins(double threshold) => new()
+    {
+        ProbeSamples = 2,
+        Thresholds = [threshold],
+        Entries = [new PolicyEntry(1, 8, StrategyNames.WeightedBestOfN), new PolicyEntry(2, 8, StrategyNames.BeamSearch, BeamWidth: 2)],
+    };
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(StrategyNames.ComputeOptimal, 0.0, 1)]
+    [InlineData(StrategyNames.ComputeOptimal, 1.01, 2)]
+    [InlineData(StrategyNames.Rebase, 0.0, 0)]
+    public async Task Run_NewStrategiesWithTheStateSerializedBetweenSteps_SameResultAsTheInMemoryRunner(string strategy, double threshold, int bin)
+    {
+        var config = new SearchConfig { Strategy = strategy, N = 8, BeamWidth = 2, NumIterations = 5, Seed = 3, Policy = strategy == StrategyNames.ComputeOptimal ? TwoBins(threshold) : null };
+        var (durable, executions, _) = await RunAsync(new SolveInput("p", config, new WorkflowOptions(MaxBatchSize: 3)), serialized: true);
+        var inMemory = await SearchRunner.SolveAsync("p", config, new SearchContext(new FakeGenerator(Generate), new FakePrm()), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.True(executions.Count > 1, "one step per execution");
+        Assert.Equal(strategy, durable.Strategy);
+        Assert.Equal(inMemory.Answer, durable.Answer);
+        Assert.Equal(inMemory.Completions.Select(c => c.Text), durable.Completions.Select(c => c.Text));
+        Assert.Equal(inMemory.Compute.GeneratedTokens, durable.Compute.GeneratedTokens);
+        Assert.Equal(inMemory.Compute.PrmTokens, durable.Compute.PrmTokens);
+        Assert.Equal(inMemory.Choice, durable.Choice);
+        Assert.Equal(bin, durable.Choice?.Bin ?? 0);
     }
 
     [Theory(Timeout = 60_000)]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Ttc.Orchestrations;
@@ -74,7 +75,9 @@ public static class SolveApi
     internal static SearchConfig ReadConfig(JsonFields f, HostSettings settings)
     {
         var errors = new List<ConfigError>();
-        var config = SearchSettings.Bind(f.Body, errors, maxN: settings.MaxN);
+        // compute_optimal starts from the host's policy (ttc:policy); other strategies carry none.
+        bool computeOptimal = f.Body.TryGetPropertyValue("strategy", out var s) && s is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == StrategyNames.ComputeOptimal;
+        var config = SearchSettings.Bind(f.Body, errors, computeOptimal ? settings.ComputeOptimalDefaults : null, settings.MaxN);
         foreach (var e in errors.Where(e => !f.Errors.ContainsKey(e.Field)))
         {
             f.Fail(e.Field, e.Message);
