@@ -22,6 +22,7 @@ public static class EvalPlan
     /// <param name="adaptiveRound">When above 0, the sampling cells are also reported with the adaptive budget in rounds of this many.</param>
     /// <param name="probeSamples">Samples of compute_optimal's probe, for the predicted difficulty of pool lines.</param>
     /// <param name="references">Generators run only as lines to beat: greedy and majority, whatever <paramref name="strategies"/> says.</param>
+    /// <param name="referenceMaxN">The largest n of the references' majority vote (null: the grid's largest), as a larger generator costs more per sample.</param>
     public static IReadOnlyList<EvalUnit> Build(
         IReadOnlyList<string> generators,
         IReadOnlyList<string> strategies,
@@ -30,7 +31,8 @@ public static class EvalPlan
         Func<string, int, long, SearchConfig> configure,
         int adaptiveRound = 0,
         int probeSamples = 4,
-        IReadOnlyCollection<string>? references = null)
+        IReadOnlyCollection<string>? references = null,
+        int? referenceMaxN = null)
     {
         ArgumentNullException.ThrowIfNull(generators);
         ArgumentNullException.ThrowIfNull(strategies);
@@ -48,7 +50,9 @@ public static class EvalPlan
         var units = new List<EvalUnit>();
         foreach (var g in generators)
         {
-            var run = references?.Contains(g) == true ? [StrategyNames.Greedy, StrategyNames.Majority] : strategies;
+            bool reference = references?.Contains(g) == true;
+            var run = reference ? [StrategyNames.Greedy, StrategyNames.Majority] : strategies;
+            var budgetsOf = reference && referenceMaxN is { } most && ns.Any(n => n <= most) ? ns.Where(n => n <= most).ToList() : ns;
             var sampling = run.Where(StrategyNames.IsSampling).Distinct().ToList();
             var searched = run.Where(s => s != StrategyNames.Greedy && !StrategyNames.IsSampling(s)).Distinct().ToList();
             if (run.Contains(StrategyNames.Greedy))
@@ -65,7 +69,7 @@ public static class EvalPlan
                     var cells = new List<SearchConfig>();
                     foreach (var s in sampling)
                     {
-                        foreach (var n in ns)
+                        foreach (var n in budgetsOf)
                         {
                             cells.Add(Plain(s, n, seed));
                             if (adaptiveRound > 0 && n > adaptiveRound)
@@ -75,7 +79,7 @@ public static class EvalPlan
                         }
                     }
 
-                    units.Add(new EvalUnit(g, Plain(drawn, ns[^1], seed), cells, Pool: true, ProbeSamples: probeSamples));
+                    units.Add(new EvalUnit(g, Plain(drawn, budgetsOf[^1], seed), cells, Pool: true, ProbeSamples: probeSamples));
                 }
             }
 

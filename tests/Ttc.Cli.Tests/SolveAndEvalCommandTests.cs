@@ -67,10 +67,13 @@ public class SolveAndEvalCommandTests
                 Assert.Equal("small", r!["generator"]!.GetValue<string>());
                 Assert.Equal(3, r["problems"]!.GetValue<int>());
                 Assert.InRange(r["accuracy"]!.GetValue<double>(), 0, 1);
-                Assert.True(r["compute"]!["generatedTokens"]!.GetValue<long>() > 0);
+                Assert.True(r["generatedTokensPerProblem"]!.GetValue<double>() > 0);
+                Assert.True(r["flopsPerProblem"]!.GetValue<double>() > 0);
             });
             Assert.Equal(15, File.ReadAllLines(Path.Combine(dir, "results.jsonl")).Length);
             Assert.Contains("| small | dvts | 4 |", stdout, StringComparison.Ordinal);
+            Assert.Contains("subsampled in order", stderr, StringComparison.Ordinal);
+            Assert.True(new FileInfo(Path.Combine(dir, "accuracy-vs-flops.png")).Length > 5_000);
         }
         finally
         {
@@ -107,6 +110,76 @@ public class SolveAndEvalCommandTests
             {
                 Directory.Delete(dir, recursive: true);
             }
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Solve_ComputeOptimal_ShippedPolicyChoosesAndReportsTheChoice()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 7 + 5.", "--strategy", "compute_optimal", "--n", "8", "--json");
+        Assert.True(code == 0, stderr);
+        var o = JsonNode.Parse(stdout)!.AsObject();
+        Assert.Equal("compute_optimal", o["strategy"]!.GetValue<string>());
+        var choice = o["choice"]!;
+        Assert.InRange(choice["bin"]!.GetValue<int>(), 1, 3);
+        Assert.Equal(4, choice["probeSamples"]!.GetValue<int>());
+        Assert.True(o["compute"]!["prmTokens"]!.GetValue<long>() > 0, "the probe is scored and counted");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Solve_ComputeOptimalMissingPolicy_UsageErrorNamingPolicy()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 7 + 5.", "--strategy", "compute_optimal", "--policy", "/no/such/policy.json");
+        Assert.Equal(2, code);
+        Assert.Contains("--policy: file '/no/such/policy.json' does not exist", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task FitPolicy_EvalOnTheDevSplit_WritesAPolicyThatSolveRuns()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ttc-fit-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "eval", "--dataset", "synthetic-dev", "--limit", "6", "--strategies", "best_of_n,beam_search", "--n", "2,4", "--out", dir);
+            Assert.True(code == 0, stderr);
+            var policy = Path.Combine(dir, "policy.json");
+            (code, var table, stderr) = await CliRunner.RunAsync(string.Empty, "fit-policy", dir, "--out", policy, "--bins", "2", "--folds", "3");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("| 4 |", table, StringComparison.Ordinal);
+            var fitted = Ttc.Search.ComputeOptimalPolicy.FromJson(File.ReadAllText(policy));
+            Assert.Empty(fitted.Validate());
+            Assert.Equal(2, fitted.Bins);
+            Assert.Equal(3, JsonNode.Parse(File.ReadAllText(policy))!["fit"]!["folds"]!.GetValue<int>());
+
+            (code, var solved, stderr) = await CliRunner.RunAsync(string.Empty, "solve", "Compute 7 + 5.", "--strategy", "compute_optimal", "--n", "4", "--policy", policy, "--json");
+            Assert.True(code == 0, stderr);
+            Assert.Contains(JsonNode.Parse(solved)!["choice"]!["strategy"]!.GetValue<string>(), new[] { "best_of_n", "beam_search" });
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task FitPolicy_HeldOutProblems_Refused()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ttc-fit-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "results.jsonl"), """{"generator":"small","strategy":"best_of_n","n":4,"seed":0,"uniqueId":"synthetic/test/0001.json","gold":"1","subsampled":true,"probeScore":0.5}""" + "\n");
+            var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "fit-policy", dir, "--out", Path.Combine(dir, "policy.json"));
+            Assert.Equal(2, code);
+            Assert.Contains("held-out", stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(dir, "policy.json")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 

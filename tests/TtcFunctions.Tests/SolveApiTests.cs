@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Ttc.Search;
 
 namespace TtcFunctions.Tests;
 
@@ -25,6 +26,27 @@ public class SolveApiTests(ServiceFixture service)
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             await Task.Delay(200, ct);
         }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Solve_ComputeOptimal_RunsWhatTheHostsPolicyChoseAndReportsTheChoice()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = service.Client();
+        var response = await client.PostAsync("/api/solve", Json("""{"problem": "Compute 4 + 3.", "strategy": "compute_optimal", "n": 4, "seed": 0}"""), ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var done = await PollAsync(client, response.Headers.Location!, ct);
+        Assert.Equal("Completed", done["runtimeStatus"]!.GetValue<string>());
+        var output = done["output"]!;
+        Assert.Equal("compute_optimal", output["strategy"]!.GetValue<string>());
+        Assert.Equal("7", output["answer"]!.GetValue<string>());
+        // The shipped policy (ttc:policy, models/policy.json) travels in the job's input.
+        Assert.NotNull(done["input"]!["config"]!["policy"]);
+        var choice = output["choice"]!;
+        Assert.InRange(choice["bin"]!.GetValue<int>(), 1, 3);
+        Assert.Contains(choice["strategy"]!.GetValue<string>(), StrategyNames.All);
+        Assert.True(output["compute"]!["prmTokens"]!.GetValue<long>() > 0, "the probe is scored");
     }
 
     [Fact(Timeout = 120_000)]

@@ -92,6 +92,41 @@ public class SolveApiUnitTests
     }
 
     [Fact]
+    public async Task Start_ComputeOptimal_CarriesTheHostsPolicyFile()
+    {
+        var settings = new HostSettings { PublicBaseUrl = "https://ttc.example.com" };
+        settings.LoadPolicy(SharedData.RepoRoot);
+        var client = new FakeClient();
+        var http = Http("""{"problem": "Compute 1 + 1.", "strategy": "compute_optimal", "n": 16}""");
+        var (status, _) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, settings, Urls, Context, CancellationToken.None));
+
+        Assert.Equal(202, status);
+        var solve = Assert.IsType<SolveInput>(Assert.Single(client.Started).Input);
+        var shipped = ComputeOptimalPolicy.FromJson(File.ReadAllText(Path.Combine(SharedData.RepoRoot, "models", "policy.json")));
+        Assert.Equal(shipped.Thresholds, solve.Config.Policy!.Thresholds);
+        Assert.Equal(shipped.Entries, solve.Config.Policy.Entries);
+
+        // Other strategies carry no policy.
+        http = Http("""{"problem": "Compute 1 + 1.", "strategy": "best_of_n", "n": 16}""");
+        await SolveApi.StartAsync(http.Request, client, settings, Urls, Context, CancellationToken.None);
+        Assert.Null(Assert.IsType<SolveInput>(client.Started[^1].Input).Config.Policy);
+    }
+
+    [Fact]
+    public async Task Start_ComputeOptimalWithoutAPolicyFile_400NamingPolicy()
+    {
+        var settings = new HostSettings { PublicBaseUrl = "https://ttc.example.com", Policy = "no/such/policy.json" };
+        settings.LoadPolicy(SharedData.RepoRoot);
+        var client = new FakeClient();
+        var http = Http("""{"problem": "Compute 1 + 1.", "strategy": "compute_optimal"}""");
+        var (status, body) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, settings, Urls, Context, CancellationToken.None));
+
+        Assert.Equal(400, status);
+        Assert.Contains("ttc:policy", body!["errors"]!["policy"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(client.Started);
+    }
+
+    [Fact]
     public async Task Start_BadField_400AndNothingScheduled()
     {
         var client = new FakeClient();

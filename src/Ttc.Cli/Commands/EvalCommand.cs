@@ -21,19 +21,20 @@ internal static class EvalCommand
         var output = new Option<string>("--out") { Description = "Folder for results.jsonl, summary.json, table.md and the plots; a rerun with the same arguments resumes from its results.jsonl.", Required = true };
         var concurrency = new Option<int?>("--concurrency") { Description = "Problems solved at once, their model calls merged into shared batches (default: enough to fill the max batch of 64 sequences). Results do not depend on it." };
         var references = new Option<string?>("--reference") { Description = "Comma-separated generators run only for greedy and majority: the lines to beat in the plots (e.g. --generator small,large --reference large)." };
+        var referenceN = new Option<int?>("--reference-n") { Description = "The largest n of the references' majority vote (default: the largest --n); a larger generator costs more per sample." };
         var difficulty = new Option<DifficultyMethod>("--difficulty") { Description = "Difficulty bins: level (the dataset's), oracle (quintiles of pass@1 over the samples), predicted (quintiles of the mean PRM score of the first samples) or auto (level when every problem has one, else oracle).", DefaultValueFactory = _ => DifficultyMethod.Auto };
         var search = new SearchOptions("strategy", "n");
         var command = new Command("eval", "Evaluate strategies x n x seeds x generators on a dataset; writes DIR/results.jsonl (one line per problem and cell), summary.json, table.md and PNG plots, and resumes from results.jsonl when rerun.")
         {
-            dataset, limit, strategies, ns, seeds, output, concurrency, difficulty, references,
+            dataset, limit, strategies, ns, seeds, output, concurrency, difficulty, references, referenceN,
         };
         search.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(parse, search, new EvalRequest(
-            parse.GetValue(dataset)!, parse.GetValue(limit), parse.GetValue(strategies)!, parse.GetValue(ns)!, parse.GetValue(seeds), parse.GetValue(output)!, parse.GetValue(concurrency), parse.GetValue(difficulty), parse.GetValue(references)), stdout, stderr, ct));
+            parse.GetValue(dataset)!, parse.GetValue(limit), parse.GetValue(strategies)!, parse.GetValue(ns)!, parse.GetValue(seeds), parse.GetValue(output)!, parse.GetValue(concurrency), parse.GetValue(difficulty), parse.GetValue(references), parse.GetValue(referenceN)), stdout, stderr, ct));
         return command;
     }
 
-    private sealed record EvalRequest(string Dataset, int Limit, string Strategies, string Ns, string? Seeds, string Out, int? Concurrency, DifficultyMethod Difficulty, string? References);
+    private sealed record EvalRequest(string Dataset, int Limit, string Strategies, string Ns, string? Seeds, string Out, int? Concurrency, DifficultyMethod Difficulty, string? References, int? ReferenceN);
 
     private static async Task<int> RunAsync(ParseResult parse, SearchOptions search, EvalRequest req, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -82,7 +83,7 @@ internal static class EvalCommand
             var intbudgets = budgets.Select(b => (int)b).ToList();
             int adaptiveRound = search.Build(parse, StrategyNames.Majority, intbudgets.Max()).AdaptiveRound;
             var generators = Split(parse.GetValue(search.Generator)!);
-            var units = EvalPlan.Build(generators, strategies, intbudgets, seeds, (s, n, seed) => search.Build(parse, s, n, seed, fitBeamWidth: true), adaptiveRound, references: Split(req.References ?? string.Empty));
+            var units = EvalPlan.Build(generators, strategies, intbudgets, seeds, (s, n, seed) => search.Build(parse, s, n, seed, fitBeamWidth: true), adaptiveRound, references: Split(req.References ?? string.Empty), referenceMaxN: req.ReferenceN);
             var job = new EvalJob(req.Dataset, problems, units, seeds, req.Out, req.Difficulty, req.Concurrency);
             var options = ModelCatalog.Options(parse.GetValue(search.Device)!);
             if (units.Any(u => u.Pool))

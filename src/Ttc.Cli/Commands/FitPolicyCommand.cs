@@ -68,7 +68,7 @@ internal static class FitPolicyCommand
         }
 
         var json = JsonSerializer.SerializeToNode(fit.Policy, TtcJson.Options)!.AsObject();
-        fit.Report["source"] = Path.GetFullPath(results);
+        fit.Report["source"] = results.Replace('\\', '/');
         json["fit"] = fit.Report;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await File.WriteAllTextAsync(output, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", ct);
