@@ -22,16 +22,14 @@ public static class EvalPlots
     public static IReadOnlyList<string> Write(IReadOnlyList<EvalSummaryRow> rows, string folder, DifficultyMethod difficulty)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        // A generator with only greedy and majority rows is a reference: its lines, not curves, are drawn.
-        var searching = rows.Where(r => r.Strategy is not (StrategyNames.Greedy or StrategyNames.Majority)).Select(r => r.Generator).ToHashSet(StringComparer.Ordinal);
-        var curves = rows.Where(r => searching.Contains(r.Generator) && r.Strategy != StrategyNames.Greedy && !r.Strategy.Contains('(', StringComparison.Ordinal) && r.Accuracy.Problems > 0).ToList();
+        var curves = Curves(rows);
         var written = new List<string>();
         if (curves.Count == 0)
         {
             return written;
         }
 
-        bool generators = searching.Count > 1;
+        bool generators = curves.Select(r => r.Generator).Distinct().Count() > 1;
         string Name(EvalSummaryRow r) => generators ? $"{r.Generator} {r.Strategy}" : r.Strategy;
 
         written.Add(Budget(curves, r => r.Accuracy.Accuracy, Name, "Accuracy against the budget n", Path.Combine(folder, BudgetPlot)));
@@ -48,6 +46,16 @@ public static class EvalPlots
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// The rows drawn as curves: every strategy but greedy of the generators that search. A generator with
+    /// only greedy and majority rows is a reference, drawn as lines; adaptive cells are left to the table.
+    /// </summary>
+    internal static IReadOnlyList<EvalSummaryRow> Curves(IReadOnlyList<EvalSummaryRow> rows)
+    {
+        var searching = rows.Where(r => Strategy(r) is not (StrategyNames.Greedy or StrategyNames.Majority)).Select(r => r.Generator).ToHashSet(StringComparer.Ordinal);
+        return rows.Where(r => searching.Contains(r.Generator) && r.Strategy != StrategyNames.Greedy && !r.Strategy.Contains('(', StringComparison.Ordinal) && r.Accuracy.Problems > 0).ToList();
     }
 
     private static string Budget(IReadOnlyList<EvalSummaryRow> rows, Func<EvalSummaryRow, double> accuracy, Func<EvalSummaryRow, string> name, string title, string path)
@@ -102,6 +110,9 @@ public static class EvalPlots
             decades.Select(d => (double)d).ToArray(), decades.Select(d => "1e" + d.ToString(CultureInfo.InvariantCulture)).ToArray());
         return Save(plot, "Accuracy against generation compute", "FLOPs per problem (generator + PRM, log scale)", path);
     }
+
+    // The strategy of a row's label ("majority (adaptive)" is majority).
+    private static string Strategy(EvalSummaryRow r) => r.Strategy.Split(' ')[0];
 
     private static string Save(Plot plot, string title, string xLabel, string path)
     {

@@ -55,6 +55,30 @@ public sealed class EvalSessionTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Write_ReferenceGenerator_DrawnAsLinesNotCurves()
+    {
+        var rows = new List<EvalSummaryRow>();
+        EvalSummaryRow Row(string generator, string strategy, int n, double flops)
+        {
+            var tally = new AccuracyTally();
+            tally.Add(1, true);
+            tally.Add(1, false);
+            return new EvalSummaryRow(generator, strategy, n, 1, false, tally, 10, 10, flops, 0, []);
+        }
+
+        rows.Add(Row("small", "beam_search", 4, 1e9));
+        rows.Add(Row("small", "beam_search", 16, 4e9));
+        rows.Add(Row("large", "greedy", 1, 1e9));
+        rows.Add(Row("large", "majority", 4, 4e9));
+        rows.Add(Row("large", "majority (adaptive)", 4, 3e9));
+        Directory.CreateDirectory(_folder);
+        var written = EvalPlots.Write(rows, _folder, DifficultyMethod.Level);
+        Assert.Equal(3, written.Count); // n, level 1, FLOPs
+        Assert.All(written, p => Assert.True(new FileInfo(p).Length > 5_000));
+        Assert.Equal(["small beam_search 4", "small beam_search 16"], EvalPlots.Curves(rows).Select(r => $"{r.Generator} {r.Strategy} {r.N}"));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task RunAsync_SameGridAgain_ResumesWithoutRunningAnythingAndSameResults()
     {
