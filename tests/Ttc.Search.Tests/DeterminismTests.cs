@@ -8,11 +8,23 @@ public class DeterminismTests
 
     public static TheoryData<string> AllStrategies => [.. StrategyNames.All];
 
+    // compute_optimal needs a policy: two bins, so both a sampling and a tree strategy get chosen.
+    private static SearchConfig Config(string strategy) => new()
+    {
+        Strategy = strategy,
+        Policy = strategy != StrategyNames.ComputeOptimal ? null : new ComputeOptimalPolicy
+        {
+            ProbeSamples = 3,
+            Thresholds = [0.5],
+            Entries = [new PolicyEntry(1, 8, StrategyNames.WeightedBestOfN), new PolicyEntry(2, 8, StrategyNames.BeamSearch, BeamWidth: 2)],
+        },
+    };
+
     [Theory(Timeout = 120_000)]
     [MemberData(nameof(AllStrategies))]
     public async Task SolveAsync_SameSeed_SameResult(string strategy)
     {
-        var config = new SearchConfig { Strategy = strategy, N = 8, BeamWidth = 2, NumIterations = 6, Seed = 5 };
+        var config = Config(strategy) with { N = 8, BeamWidth = 2, NumIterations = 6, Seed = 5 };
         var a = await SearchRunner.SolveAsync("p", config, new SearchContext(new RandomGenerator(), Prm), cancellationToken: TestContext.Current.CancellationToken);
         var b = await SearchRunner.SolveAsync("p", config, new SearchContext(new RandomGenerator(), Prm), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(a.Completions, b.Completions, CompletionComparer.Instance);
@@ -33,7 +45,7 @@ public class DeterminismTests
     [MemberData(nameof(AllStrategies))]
     public async Task Apply_StateRestoredFromJsonAfterEveryPhase_EqualsUninterruptedRun(string strategy)
     {
-        var config = new SearchConfig { Strategy = strategy, N = 8, BeamWidth = 2, NumIterations = 6, Seed = 11, Lookahead = 2 };
+        var config = Config(strategy) with { N = 8, BeamWidth = 2, NumIterations = 6, Seed = 11, Lookahead = 2 };
         var context = new SearchContext(new RandomGenerator(), Prm);
         var expected = await SearchRunner.SolveAsync("p", config, context, cancellationToken: TestContext.Current.CancellationToken);
 
@@ -70,7 +82,7 @@ public class DeterminismTests
     {
         var ct = TestContext.Current.CancellationToken;
         var jobs = StrategyNames.All
-            .SelectMany(s => Enumerable.Range(0, 4).Select(seed => new SearchConfig { Strategy = s, N = 8, BeamWidth = 2, NumIterations = 5, Seed = seed, Lookahead = seed % 2 }))
+            .SelectMany(s => Enumerable.Range(0, 4).Select(seed => Config(s) with { N = 8, BeamWidth = 2, NumIterations = 5, Seed = seed, Lookahead = seed % 2 }))
             .Select((c, i) => (Problem: $"problem {i % 3}", Config: c))
             .ToList();
         var alone = new List<SearchResult>();
