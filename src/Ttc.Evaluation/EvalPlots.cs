@@ -120,8 +120,9 @@ public static class EvalPlots
         plot.XLabel(xLabel);
         plot.YLabel("accuracy (%)");
         plot.Axes.SetLimitsY(0, 100);
-        plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(path, 900, 600);
+        // Beside the data, so it never hides a curve.
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, 1100, 600);
         return path;
     }
 }
