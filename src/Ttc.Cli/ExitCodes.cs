@@ -12,6 +12,6 @@ internal static class ExitCodes
     /// <summary>The command line itself was malformed.</summary>
     public const int Usage = 2;
 
-    /// <summary>The command ran, but some input lines were malformed and skipped.</summary>
+    /// <summary>The command ran, but some input was skipped: malformed lines, or problems that do not fit the models' context.</summary>
     public const int SkippedInput = 3;
 }

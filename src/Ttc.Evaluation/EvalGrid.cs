@@ -5,28 +5,39 @@ using Ttc.Search;
 
 namespace Ttc.Evaluation;
 
-/// <summary>One problem solved in one run.</summary>
+/// <summary>One problem solved (or skipped) in one run.</summary>
 /// <param name="Run">The grid cell.</param>
 /// <param name="Problem">The problem.</param>
-/// <param name="Result">The search's result.</param>
+/// <param name="Result">The search's result (null when skipped).</param>
 /// <param name="Correct">Whether its answer is equivalent to the gold one.</param>
-public sealed record EvalOutcome(EvalRun Run, EvalProblem Problem, SearchResult Result, bool Correct)
+/// <param name="Skipped">Why the problem was not run (it does not fit the models' context), or null.</param>
+public sealed record EvalOutcome(EvalRun Run, EvalProblem Problem, SearchResult? Result, bool Correct, string? Skipped = null)
 {
-    /// <summary>The results.jsonl line.</summary>
-    public JsonObject ToJson() => new()
+    /// <summary>The results.jsonl line (a skipped problem has <c>skipped</c> with the reason instead of an answer).</summary>
+    public JsonObject ToJson()
     {
-        ["generator"] = Run.Generator,
-        ["strategy"] = Run.Config.Strategy,
-        ["n"] = Run.Config.N,
-        ["seed"] = Run.Config.Seed,
-        ["uniqueId"] = Problem.Id,
-        ["level"] = Problem.Level,
-        ["gold"] = Problem.Answer,
-        ["answer"] = Result.Answer,
-        ["correct"] = Correct,
-        ["generatedTokens"] = Result.Compute.GeneratedTokens,
-        ["prmTokens"] = Result.Compute.PrmTokens,
-    };
+        var line = new JsonObject
+        {
+            ["generator"] = Run.Generator,
+            ["strategy"] = Run.Config.Strategy,
+            ["n"] = Run.Config.N,
+            ["seed"] = Run.Config.Seed,
+            ["uniqueId"] = Problem.Id,
+            ["level"] = Problem.Level,
+            ["gold"] = Problem.Answer,
+        };
+        if (Result is null)
+        {
+            line["skipped"] = Skipped;
+            return line;
+        }
+
+        line["answer"] = Result.Answer;
+        line["correct"] = Correct;
+        line["generatedTokens"] = Result.Compute.GeneratedTokens;
+        line["prmTokens"] = Result.Compute.PrmTokens;
+        return line;
+    }
 }
 
 /// <summary>
@@ -49,6 +60,8 @@ public static class EvalGrid
     /// <summary>
     /// Solves <paramref name="problems"/> with <paramref name="run"/>'s settings on <paramref name="context"/>,
     /// <paramref name="concurrency"/> at a time; <paramref name="solved"/> sees each outcome as it is known.
+    /// A problem for which <paramref name="admit"/> gives a reason (it does not fit the models' context)
+    /// is recorded as skipped with that reason, and the others run.
     /// </summary>
     public static async Task<EvalRow> RunAsync(
         EvalRun run,
@@ -56,6 +69,7 @@ public static class EvalGrid
         SearchContext context,
         int concurrency,
         Func<EvalOutcome, CancellationToken, Task> solved,
+        Func<string, string?>? admit = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -65,8 +79,22 @@ public static class EvalGrid
         var row = new EvalRow(run);
         var outcomes = new EvalOutcome?[problems.Count];
         var clock = Stopwatch.StartNew();
+        var admitted = new List<int>();
+        for (int i = 0; i < problems.Count; i++)
+        {
+            if (admit?.Invoke(problems[i].Problem) is { } reason)
+            {
+                outcomes[i] = new EvalOutcome(run, problems[i], null, false, reason);
+                await solved(outcomes[i]!, cancellationToken);
+            }
+            else
+            {
+                admitted.Add(i);
+            }
+        }
+
         await new SearchRunner(context, concurrency).RunAsync(
-            problems.Select((p, i) => (i, strategy.Start(p.Problem, run.Config))),
+            admitted.Select(i => (i, strategy.Start(problems[i].Problem, run.Config))),
             async (i, result, ct) =>
             {
                 var p = problems[i];
@@ -80,7 +108,14 @@ public static class EvalGrid
         // Tallied in dataset order, so the row does not depend on which search finished first.
         foreach (var o in outcomes)
         {
-            row.Add(o!.Problem.Level, o.Correct, o.Result.Compute);
+            if (o!.Result is null)
+            {
+                row.Skip(o.Problem.Id, o.Skipped!);
+            }
+            else
+            {
+                row.Add(o.Problem.Level, o.Correct, o.Result.Compute);
+            }
         }
 
         return row;

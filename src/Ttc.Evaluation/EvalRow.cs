@@ -29,6 +29,12 @@ public sealed class EvalRow(EvalRun run)
     /// <summary>Wall-clock seconds the run took.</summary>
     public double Seconds { get; set; }
 
+    /// <summary>Problems not run, with the reason (they do not fit the models' context); accuracy is over the others.</summary>
+    public List<(string Id, string Reason)> Skipped { get; } = [];
+
+    /// <summary>Records a problem that was not run.</summary>
+    public void Skip(string id, string reason) => Skipped.Add((id, reason));
+
     /// <summary>Counts one solved problem.</summary>
     public void Add(int? level, bool correct, ComputeUsage compute)
     {
@@ -57,6 +63,8 @@ public sealed class EvalRow(EvalRun run)
         row["generatedTokensPerProblem"] = System.Math.Round((double)Compute.GeneratedTokens / problems, 1);
         row["prmTokensPerProblem"] = System.Math.Round((double)Compute.PrmTokens / problems, 1);
         row["seconds"] = System.Math.Round(Seconds, 2);
+        row["skipped"] = Skipped.Count;
+        row["skippedProblems"] = new JsonArray(Skipped.Select(x => (JsonNode)new JsonObject { ["uniqueId"] = x.Id, ["reason"] = x.Reason }).ToArray());
         return row;
     }
 
@@ -85,6 +93,11 @@ public sealed class EvalRow(EvalRun run)
 
             double p = System.Math.Max(1, r.Accuracy.Problems);
             sb.AppendLine(CultureInfo.InvariantCulture, $" {r.Compute.GeneratedTokens / p:F0} | {r.Compute.PrmTokens / p:F0} | {r.Seconds / p:F2} |");
+        }
+
+        foreach (var r in ordered.Where(r => r.Skipped.Count > 0))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"\n{r.Run}: {r.Skipped.Count} problem(s) skipped (they do not fit the models' context; accuracy is over the other {r.Accuracy.Problems}).");
         }
 
         return sb.ToString();

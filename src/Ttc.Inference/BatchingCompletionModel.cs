@@ -19,6 +19,9 @@ public sealed class BatchingCompletionModel : ITextCompletionModel, IAsyncDispos
     /// <inheritdoc />
     public ChatTemplate Template => _inner.Template;
 
+    /// <summary>The wrapped model's name, context and token counts, when it knows them (an ONNX model does).</summary>
+    public IModelLimits? Limits => _inner as IModelLimits;
+
     /// <summary>Inner calls made so far.</summary>
     public long Batches => _batcher.Batches;
 

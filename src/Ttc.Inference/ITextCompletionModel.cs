@@ -7,7 +7,28 @@ namespace Ttc.Inference;
 /// <param name="Prompt">The full prompt text (special tokens written out).</param>
 /// <param name="StopSequence">Stop after this text (kept in the output); null runs to the end.</param>
 /// <param name="Sampling">Sampling settings and seed.</param>
-public sealed record PromptRequest(string Prompt, string? StopSequence, Sampling Sampling);
+public sealed record PromptRequest(string Prompt, string? StopSequence, Sampling Sampling)
+{
+    /// <summary>
+    /// For streaming: called on the decoding thread with the text generated so far, after every
+    /// token that did not end the row (the final text is the result's). Backends that cannot stream
+    /// never call it. It must be quick and must not throw.
+    /// </summary>
+    public Action<string>? OnText { get; init; }
+}
+
+/// <summary>What a served model can take: its name, its context and how many tokens a prompt uses.</summary>
+public interface IModelLimits
+{
+    /// <summary>The name clients ask for (the model folder's name).</summary>
+    string ModelId { get; }
+
+    /// <summary>Positions of the model: prompt and generated tokens together.</summary>
+    int ContextLength { get; }
+
+    /// <summary>Tokens of <paramref name="prompt"/> (an already rendered prompt).</summary>
+    int CountTokens(string prompt);
+}
 
 /// <summary>
 /// Raw text completion, the level at which generators are served (our /v1/completions, vLLM,

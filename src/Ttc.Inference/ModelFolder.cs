@@ -37,6 +37,9 @@ public sealed class ModelFolder
     /// <summary>Token ids that end a sequence.</summary>
     public IReadOnlyList<int> EosTokenIds { get; }
 
+    /// <summary>Longest sequence the model supports (config.json's max_position_embeddings; unbounded when absent).</summary>
+    public int MaxPositions => ConfigInt("max_position_embeddings", int.MaxValue);
+
     /// <summary>An integer field of config.json, or the fallback.</summary>
     public int ConfigInt(string name, int fallback) =>
         Config.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : fallback;

@@ -5,9 +5,11 @@ namespace Ttc.Orchestrations;
 
 /// <summary>
 /// A solve job, one search iteration per execution: each phase's plan fanned out as activities
-/// (chunks of at most maxBatchSize requests, all in flight at once), the answers applied, the tree
-/// written to Blob storage, the progress published, then ContinueAsNew with the new state so that
-/// history stays one step long. Deterministic: no I/O, clock or randomness outside the activities.
+/// (chunks of at most maxBatchSize requests, all in flight at once), the answers applied, the progress
+/// published, then ContinueAsNew with the new state so that history stays one step long. The tree
+/// after each step is written to Blob storage by the next execution, beside its first phase (one
+/// round trip less per step); the last step's before the result is returned. Deterministic: no I/O,
+/// clock or randomness outside the activities.
 /// </summary>
 public sealed class SolveOrchestrator : TaskOrchestrator<SolveInput, SearchResult?>
 {
@@ -19,6 +21,7 @@ public sealed class SolveOrchestrator : TaskOrchestrator<SolveInput, SearchResul
         var strategy = StrategyRegistry.Get(input.Config.Strategy);
         var state = input.State ?? strategy.Start(input.Problem, input.Config);
         var retry = WorkflowRetry.Policy(input.Options);
+        var saving = input.State is null ? null : SaveTreeAsync(context, input.State, retry);
         int iteration = state.Iteration;
         while (!state.Finished && state.Iteration == iteration)
         {
@@ -26,16 +29,24 @@ public sealed class SolveOrchestrator : TaskOrchestrator<SolveInput, SearchResul
             state = strategy.Apply(state, await RunPhaseAsync(context, plan, input.Options.MaxBatchSize, retry));
         }
 
-        await context.CallActivityAsync<string>(DurableNames.SaveTreeActivity, new SaveTreeInput(context.InstanceId, state), retry);
+        if (saving is not null)
+        {
+            await saving;
+        }
+
         context.SetCustomStatus(SolveProgress.From(state));
         if (state.Finished)
         {
+            await SaveTreeAsync(context, state, retry);
             return strategy.Finish(state);
         }
 
         context.ContinueAsNew(input with { State = state }, preserveUnprocessedEvents: false);
         return null;
     }
+
+    private static Task<string> SaveTreeAsync(TaskOrchestrationContext context, SearchState state, TaskOptions retry) =>
+        context.CallActivityAsync<string>(DurableNames.SaveTreeActivity, new SaveTreeInput(context.InstanceId, state), retry);
 
     /// <summary>Answers one plan: its requests in chunks, one activity each, all at once; the phase took as long as its slowest chunk.</summary>
     private static async Task<SearchResponses> RunPhaseAsync(TaskOrchestrationContext context, SearchPlan plan, int maxBatchSize, TaskOptions retry)

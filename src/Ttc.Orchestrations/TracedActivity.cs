@@ -29,6 +29,9 @@ public static class Tracing
     /// <summary>The span tag holding the orchestration instance id.</summary>
     public const string InstanceTag = "ttc.instance_id";
 
+    /// <summary>The name of the workflow's activity source (listeners match on it).</summary>
+    public const string SourceName = "Ttc.Orchestrations";
+
     /// <summary>The workflow's activity source.</summary>
-    public static ActivitySource Source { get; } = new("Ttc.Orchestrations");
+    public static ActivitySource Source { get; } = new(SourceName);
 }

@@ -28,6 +28,9 @@ public sealed class ComputeUsage
     /// <summary>Solutions scored by the PRM.</summary>
     public long ScoredSequences { get; set; }
 
+    /// <summary>Steps the PRM left unscored because their solution did not fit its context (see <see cref="StepScores.TruncatedSteps"/>).</summary>
+    public long PrmTruncatedSteps { get; set; }
+
     /// <summary>Seconds spent waiting for the generator.</summary>
     public double GenerationSeconds { get; set; }
 
@@ -45,6 +48,7 @@ public sealed class ComputeUsage
         PrmCalls += other.PrmCalls;
         GeneratedSequences += other.GeneratedSequences;
         ScoredSequences += other.ScoredSequences;
+        PrmTruncatedSteps += other.PrmTruncatedSteps;
         GenerationSeconds += other.GenerationSeconds;
         ScoringSeconds += other.ScoringSeconds;
     }
@@ -83,6 +87,7 @@ public sealed class ComputeUsage
         foreach (var r in results)
         {
             PrmTokens += r.Tokens;
+            PrmTruncatedSteps += r.TruncatedSteps;
         }
     }
 

@@ -47,9 +47,10 @@ public interface IStepGenerator
 public sealed record ScoreRequest(string Problem, IReadOnlyList<string> Steps);
 
 /// <summary>One score per step, in [0, 1] (probability that the step is correct).</summary>
-/// <param name="Scores">Per-step scores.</param>
+/// <param name="Scores">Per-step scores, for the first steps when the PRM could not read them all.</param>
 /// <param name="Tokens">Tokens the PRM read to produce them.</param>
-public sealed record StepScores(IReadOnlyList<double> Scores, int Tokens);
+/// <param name="TruncatedSteps">Last steps left unscored because the input did not fit the PRM's context.</param>
+public sealed record StepScores(IReadOnlyList<double> Scores, int Tokens, int TruncatedSteps = 0);
 
 /// <summary>A process reward model. One search step's scoring is one call.</summary>
 public interface IProcessRewardModel

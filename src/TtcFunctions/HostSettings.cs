@@ -28,6 +28,9 @@ public sealed class HostSettings
     /// <summary>Largest n a request may ask for.</summary>
     public int MaxN { get; set; } = 256;
 
+    /// <summary>Most completions one /v1/completions request may ask for: prompts x n (400 beyond it).</summary>
+    public int MaxChoicesPerRequest { get; set; } = 256;
+
     /// <summary>Longest prompt or problem accepted, in characters.</summary>
     public int MaxPromptChars { get; set; } = 32_000;
 
@@ -68,6 +71,11 @@ public sealed class HostSettings
         if (MaxN < 1)
         {
             errors.Add($"ttc:maxN must be at least 1 (got {MaxN})");
+        }
+
+        if (MaxChoicesPerRequest < 1)
+        {
+            errors.Add($"ttc:maxChoicesPerRequest must be at least 1 (got {MaxChoicesPerRequest})");
         }
 
         if (MaxPromptChars < 1)

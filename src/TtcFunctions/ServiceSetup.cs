@@ -1,5 +1,6 @@
 using Ttc.Orchestrations;
 using Ttc.Search;
+using TtcFunctions.Apis;
 using TtcFunctions.SelfHost;
 
 namespace TtcFunctions;
@@ -31,6 +32,7 @@ internal static class ServiceSetup
         services.AddSingleton(settings);
         services.AddSingleton(roles);
         services.AddProblemDetails();
+        services.AddSingleton(new ContextCheck(settings, baseFolder));
         if (roles.Inference)
         {
             services.AddSingleton(sp => new InferenceBackends(settings, baseFolder, sp.GetRequiredService<ILogger<InferenceBackends>>()));

@@ -33,12 +33,23 @@ public class InferenceApiTests(HostFixture host)
         Assert.Equal(expected, actual);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task OpenAiBackend_PromptOverTheContext_StopsWithLengthLikeTheOnnxGenerator()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var template = Ttc.Inference.Tokenization.ChatTemplate.Detect(null, new Dictionary<string, int> { ["<|assistant|>"] = 4 });
+        var remote = new OpenAiCompletionModel(new Uri(host.BaseAddress, "v1"), "generator", template, HostFixture.Key);
+        var results = await remote.CompleteAsync([new PromptRequest(string.Concat(Enumerable.Repeat("1 + ", 200)), "\n\n", new Sampling(0, 1, 10, 0)), new PromptRequest("<|begin|><|user|>Compute 1 + 1.<|assistant|>", null, new Sampling(0, 1, 5, 0))], ct);
+        Assert.Equal(new GeneratedStep(string.Empty, StopReason.Length, 0, 0), results[0]);
+        Assert.Equal(5, results[1].GeneratedTokens);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task SearchOverHttp_BeamSearch_RunsThroughTheOpenAiBackend()
     {
         var ct = TestContext.Current.CancellationToken;
         var template = Ttc.Inference.Tokenization.ChatTemplate.Detect(null, new Dictionary<string, int> { ["<|assistant|>"] = 4 });
-        var remote = new TemplatedStepGenerator(new OpenAiCompletionModel(new Uri(host.BaseAddress, "v1"), "g", template, HostFixture.Key), null);
+        var remote = new TemplatedStepGenerator(new OpenAiCompletionModel(new Uri(host.BaseAddress, "v1"), "generator", template, HostFixture.Key), null);
         var config = new SearchConfig { Strategy = StrategyNames.BeamSearch, N = 4, BeamWidth = 2, Seed = 3 };
         long before = host.Backends.Batching.Batches;
         var result = await SearchRunner.SolveAsync("Compute 6 + 7.", config, new SearchContext(remote, host.Backends.Prm), cancellationToken: ct);
@@ -64,19 +75,22 @@ public class InferenceApiTests(HostFixture host)
     }
 
     [Theory(Timeout = 60_000)]
-    [InlineData("{not json", "Malformed JSON")]
-    [InlineData("[1, 2]", "must be a JSON object")]
-    [InlineData("""{"max_tokens": 5}""", "prompt")]
-    [InlineData("""{"prompt": "x", "n": 100000}""", "\"n\"")]
-    [InlineData("""{"prompt": "x", "temperature": "hot"}""", "temperature")]
-    [InlineData("""{"prompt": "x", "stop": ["a", "b"]}""", "stop")]
-    public async Task Completions_BadInput_400NamingTheProblem(string json, string expected)
+    [InlineData("{not json", null, "Malformed JSON")]
+    [InlineData("[1, 2]", null, "must be a JSON object")]
+    [InlineData("""{"max_tokens": 5}""", "prompt", "prompt: is required")]
+    [InlineData("""{"prompt": "x", "n": 100000}""", "n", "n: must be between 1 and")]
+    [InlineData("""{"prompt": "x", "temperature": "hot"}""", "temperature", "temperature: must be a number")]
+    [InlineData("""{"prompt": "x", "stop": ["a", "b"]}""", "stop", "at most one stop sequence")]
+    public async Task Completions_BadInput_400InOpenAiShapeNamingTheParam(string json, string? param, string expected)
     {
         using var client = host.Client();
         var response = await client.PostAsync("/v1/completions", Json(json), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        Assert.Contains(expected, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!["error"]!;
+        Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
+        Assert.Equal(param, error["param"]?.GetValue<string>());
+        Assert.Contains(expected, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Ttc.Orchestrations;
 using Ttc.Search;
+using Ttc.TestSupport;
 using TtcFunctions.Apis;
 
 namespace TtcFunctions.Tests;
@@ -42,6 +43,7 @@ public class SolveApiUnitTests
 
     private static readonly HostSettings Settings = new() { PublicBaseUrl = "https://ttc.example.com" };
     private static readonly PublicUrls Urls = new(Settings, () => null);
+    private static readonly ContextCheck Context = new(Settings, SharedData.RepoRoot);
 
     private static DefaultHttpContext Http(string? body = null, string query = "")
     {
@@ -76,7 +78,7 @@ public class SolveApiUnitTests
     {
         var client = new FakeClient();
         var http = Http("""{"problem": "Compute 1 + 1.", "strategy": "dvts", "n": 8, "beamWidth": 2}""");
-        var (status, body) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, Settings, Urls, CancellationToken.None));
+        var (status, body) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, Settings, Urls, Context, CancellationToken.None));
 
         Assert.Equal(202, status);
         var (name, input, id) = Assert.Single(client.Started);
@@ -94,9 +96,45 @@ public class SolveApiUnitTests
     {
         var client = new FakeClient();
         var http = Http("""{"problem": "p", "n": 0}""");
-        var (status, body) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, Settings, Urls, CancellationToken.None));
+        var (status, body) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, Settings, Urls, Context, CancellationToken.None));
         Assert.Equal(400, status);
         Assert.Contains("must be at least 1", body!["errors"]!["n"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(client.Started);
+    }
+
+    [Fact]
+    public async Task Start_UnknownField_400NamingItAndTheKnownOne()
+    {
+        var client = new FakeClient();
+        var http = Http("""{"problem": "p", "strategy": "beam_search", "beam_width": 2}""");
+        var (status, body) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, Settings, Urls, Context, CancellationToken.None));
+        Assert.Equal(400, status);
+        Assert.Equal("unknown field 'beam_width' (did you mean 'beamWidth'?)", body!["errors"]!["beam_width"]![0]!.GetValue<string>());
+        Assert.Empty(client.Started);
+    }
+
+    [Fact]
+    public async Task BatchMessage_UnknownField_RefusedBeforeTheDatasetIsLookedUp()
+    {
+        // No storage behind this client: the unknown field must be reported without reaching it.
+        var blobs = new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true");
+        var (input, error) = await BatchApi.ReadMessageAsync("""{"dataset": "math500.jsonl", "numIterations": 4, "num_iteration": 2}""", Settings, blobs, CancellationToken.None);
+        Assert.Null(input);
+        Assert.Equal("num_iteration: unknown field 'num_iteration'", error);
+    }
+
+    [Theory]
+    [InlineData("greedy")]
+    [InlineData("beam_search")]
+    public async Task Start_ProblemBeyondTheContext_400WithBothTokenCounts_NothingScheduled(string strategy)
+    {
+        var client = new FakeClient();
+        var problem = string.Join(" ", Enumerable.Repeat("Compute 12 + 34 and then 56 * 78.", 60));
+        var http = Http(new JsonObject { ["problem"] = problem, ["strategy"] = strategy }.ToJsonString());
+        var (status, body) = await ExecuteAsync(http, await SolveApi.StartAsync(http.Request, client, Settings, Urls, Context, CancellationToken.None));
+        Assert.Equal(400, status);
+        var message = body!["errors"]!["problem"]![0]!.GetValue<string>();
+        Assert.Matches(@"^the prompt has \d+ tokens; the generator .*generator-small. supports 512", message);
         Assert.Empty(client.Started);
     }
 

@@ -41,7 +41,7 @@ internal static class BenchCommand
         var storage = new Option<string>("--storage") { Description = "Storage connection string (UseDevelopmentStorage=true: Azurite on its default ports).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? "UseDevelopmentStorage=true" };
         var durableProblems = new Option<int>("--problems") { Description = "Solves per overhead measurement.", DefaultValueFactory = _ => 6 };
         var durableN = new Option<string>("--n") { Description = "Beam search budgets for the overhead measurement.", DefaultValueFactory = _ => "16,64" };
-        var batchProblems = new Option<int>("--batch-problems") { Description = "Problems in the throughput batch.", DefaultValueFactory = _ => 48 };
+        var batchProblems = new Option<int>("--batch-problems") { Description = "Problems in the throughput batch (0 skips it).", DefaultValueFactory = _ => 48 };
         var durable = new Command("durable", "Per-step orchestration overhead (median and p95) for beam search, and batch throughput with 1 and 2 worker processes, against a storage account (Azurite).") { storage, durableProblems, durableN, batchProblems };
         durable.SetAction((parse, ct) => DurableBench.RunAsync(
             parse.GetValue(storage)!,
@@ -51,7 +51,36 @@ internal static class BenchCommand
             stdout,
             ct));
 
-        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, search throughput, durable overhead.") { grading, replay, inference, search, durable };
+        var memory = MemoryCommand(stdout, stderr);
+        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, search throughput, memory, durable overhead.") { grading, replay, inference, search, memory, durable };
+    }
+
+    private static Command MemoryCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var scenario = new Option<string?>("--scenario") { Description = "Run one scenario in this process: search or load (default: both, each in a fresh process)." };
+        scenario.AcceptOnlyFromAmong("search", "load");
+        var generator = new Option<string>("--generator") { Description = "Generator: small, large or a folder.", DefaultValueFactory = _ => "small" };
+        var n = new Option<int>("--n") { Description = "Beam search budget of the single search (on a long MATH-500 problem).", DefaultValueFactory = _ => 64 };
+        var solves = new Option<int>("--solves") { Description = "Beam searches of the load (synthetic problems).", DefaultValueFactory = _ => 50 };
+        var loadN = new Option<int>("--load-n") { Description = "Beam search budget of each solve of the load.", DefaultValueFactory = _ => 16 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Solves of the load in flight at once.", DefaultValueFactory = _ => 50 };
+        var cache = new Option<int?>("--prefix-cache-mb") { Description = "The generator's prefix cache in MiB (default: the inference default)." };
+        var memory = new Command("memory", "Peak working set of one beam search at n = 64 on a long problem and of a load of 50 solves in flight, each in a fresh process.") { scenario, generator, n, solves, loadN, concurrency, cache };
+        memory.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(n) < 4 || parse.GetValue(n) % 4 != 0 || parse.GetValue(loadN) < 4 || parse.GetValue(loadN) % 4 != 0 || parse.GetValue(solves) < 1 || parse.GetValue(concurrency) < 1)
+            {
+                stderr.WriteLine("error: --n and --load-n must be positive multiples of 4 (the beam width); --solves and --concurrency at least 1");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+
+            return MemoryBench.RunAsync(
+                new MemoryBench.Settings(parse.GetValue(scenario), parse.GetValue(generator)!, parse.GetValue(n), parse.GetValue(solves), parse.GetValue(loadN), parse.GetValue(concurrency), parse.GetValue(cache)),
+                stdout,
+                stderr,
+                ct);
+        });
+        return memory;
     }
 
     private static int Grading(string? dataFolder, TextWriter stdout, TextWriter stderr)

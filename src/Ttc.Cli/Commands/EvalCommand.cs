@@ -110,7 +110,14 @@ internal static class EvalCommand
             var rows = await EvalRunner.RunAsync(runs, problems, ModelCatalog.Options(parse.GetValue(search.Device)!), parse.GetValue(search.Prm)!, req.Concurrency, Path.Combine(req.Out, "results.jsonl"), stderr, WriteSummaryAsync, ct);
             var table = EvalRow.Markdown(rows);
             stdout.Write(table);
-            return skipped > 0 ? ExitCodes.SkippedInput : ExitCodes.Ok;
+            // Each problem that did not fit is reported once per generator (every run of it skipped the problem).
+            var unfit = rows.SelectMany(r => r.Skipped.Select(x => (r.Run.Generator, x.Id, x.Reason))).Distinct().ToList();
+            foreach (var (generator, id, reason) in unfit)
+            {
+                stderr.WriteLine($"{id} ({generator}): {reason}; skipped");
+            }
+
+            return skipped > 0 || unfit.Count > 0 ? ExitCodes.SkippedInput : ExitCodes.Ok;
         }
         catch (SearchConfigException ex)
         {

@@ -43,13 +43,23 @@ internal static class EvalRunner
                             prm ??= ModelCatalog.OpenPrm(prmName, options);
                         }
 
+                        bool usesPrm = StrategyNames.UsesPrm(run.Config.Strategy);
                         var context = new SearchContext(generator, prm is null ? null : scorer ??= new CachingProcessRewardModel(prm));
+                        // A problem that does not fit the context is skipped with the reason; the others run.
+                        var budget = PromptBudget.For(handle.Onnx, usesPrm ? prm : null);
                         int k = concurrency ?? EvalGrid.DefaultConcurrency(run.Config, options.MaxBatchSize);
-                        var row = await EvalGrid.RunAsync(run, problems, context, k, async (outcome, token) =>
-                        {
-                            await results.WriteLineAsync(outcome.ToJson().ToJsonString().AsMemory(), token);
-                            task.Increment(1);
-                        }, ct);
+                        var row = await EvalGrid.RunAsync(
+                            run,
+                            problems,
+                            context,
+                            k,
+                            async (outcome, token) =>
+                            {
+                                await results.WriteLineAsync(outcome.ToJson().ToJsonString().AsMemory(), token);
+                                task.Increment(1);
+                            },
+                            problem => budget.Check(problem),
+                            ct);
                         task.Description = $"{run}: {row.Accuracy.Accuracy:P1}";
                         rows.Add(row);
                         await results.FlushAsync(ct);

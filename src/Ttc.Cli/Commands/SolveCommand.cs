@@ -42,6 +42,13 @@ internal static class SolveCommand
             var options = ModelCatalog.Options(parse.GetValue(search.Device)!);
             using var generator = ModelCatalog.OpenGenerator(parse.GetValue(search.Generator)!, options);
             using var prm = StrategyNames.UsesPrm(config.Strategy) ? ModelCatalog.OpenPrm(parse.GetValue(search.Prm)!, options) : null;
+            if (PromptBudget.For(generator.Onnx, prm).Check(problem) is { } tooLong)
+            {
+                // Rejected before any work, like a bad setting: the message has both token counts.
+                stderr.WriteLine("error: " + tooLong);
+                return ExitCodes.Usage;
+            }
+
             var result = await SearchRunner.SolveAsync(problem, config, new Search.SearchContext(generator.Generator, prm), state =>
             {
                 if (!json)

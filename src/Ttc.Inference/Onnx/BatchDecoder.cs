@@ -16,6 +16,7 @@ internal static class BatchDecoder
         var eos = model.Folder.EosTokenIds.ToHashSet();
         long start = Stopwatch.GetTimestamp();
         var state = KvBatch.Prefill(model, rows);
+        rows.ForEach(r => r.ReleaseCache());
         stats.AddPrefill(rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
         try
         {
@@ -31,6 +32,10 @@ internal static class BatchDecoder
                         if (row.Done && cache is not null)
                         {
                             cache.Add(state.Extract(b, row.FedTokens()));
+                        }
+                        else if (!row.Done && row.Request.OnText is { } onText)
+                        {
+                            onText(tokenizer.Decode(row.Sampled, skipAdded: true));
                         }
                     }
                 }

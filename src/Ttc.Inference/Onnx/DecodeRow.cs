@@ -14,7 +14,15 @@ internal sealed class DecodeRow(int[] prompt, PromptRequest request)
     /// <summary>Prompt tokens whose KV came from the prefix cache.</summary>
     public int Cached { get; set; }
 
+    /// <summary>The cached prefix its prefill reuses (a reference held until <see cref="ReleaseCache"/>).</summary>
     public CachedPrefix? CacheEntry { get; set; }
+
+    /// <summary>Drops the reference to the cached prefix (once its KV has been copied, or when the row never runs).</summary>
+    public void ReleaseCache()
+    {
+        CacheEntry?.Release();
+        CacheEntry = null;
+    }
 
     /// <summary>Tokens sampled so far (end-of-sequence included).</summary>
     public List<int> Sampled { get; } = [];

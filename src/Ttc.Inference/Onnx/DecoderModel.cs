@@ -19,7 +19,8 @@ public sealed class DecoderModel : IDisposable
         UsesPositionIds = positionIds;
         PastNames = Enumerable.Range(0, layers).SelectMany(i => new[] { $"past_key_values.{i}.key", $"past_key_values.{i}.value" }).ToArray();
         PresentNames = Enumerable.Range(0, layers).SelectMany(i => new[] { $"present.{i}.key", $"present.{i}.value" }).ToArray();
-        MaxPositions = folder.ConfigInt("max_position_embeddings", int.MaxValue);
+        MaxPositions = folder.MaxPositions;
+        AttentionHeads = System.Math.Max(kvHeads, folder.ConfigInt("num_attention_heads", kvHeads));
     }
 
     /// <summary>The model folder (tokenizer, template, config).</summary>
@@ -33,6 +34,9 @@ public sealed class DecoderModel : IDisposable
 
     /// <summary>Key/value heads per layer.</summary>
     public int KvHeads { get; }
+
+    /// <summary>Query heads per layer (at least <see cref="KvHeads"/>), for sizing attention.</summary>
+    public int AttentionHeads { get; }
 
     /// <summary>Size of one head.</summary>
     public int HeadDim { get; }

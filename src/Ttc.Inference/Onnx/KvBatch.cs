@@ -32,7 +32,14 @@ internal sealed class KvBatch : IDisposable
 
     private int HeadDim => _m.HeadDim;
 
-    /// <summary>Runs the prompts (minus their cached prefixes) in one call.</summary>
+    /// <summary>
+    /// Most attention scores (rows x query heads x new tokens x columns) one prefill call may compute.
+    /// A long prompt is fed in chunks of tokens below it: one call over 32 rows of 500 new tokens
+    /// computes 128 MiB of scores per layer, and ONNX Runtime's arena keeps the peak for good.
+    /// </summary>
+    internal const long MaxPrefillScores = 4L << 20;
+
+    /// <summary>Runs the prompts (minus their cached prefixes), in as few calls as the score budget allows.</summary>
     public static KvBatch Prefill(DecoderModel m, List<DecodeRow> rows)
     {
         int b = rows.Count, h = m.KvHeads, d = m.HeadDim;
@@ -48,11 +55,11 @@ internal sealed class KvBatch : IDisposable
             int c = r.Cached, fresh = r.Prompt.Length - c, padPast = p - c, padNew = n - fresh;
             for (int j = 0; j < past.Length && c > 0; j++)
             {
-                var src = r.CacheEntry!.Kv[j];
+                var src = r.CacheEntry!.Kv(j);
                 int srcColumns = src.Length / (h * d);
                 for (int head = 0; head < h; head++)
                 {
-                    Array.Copy(src, head * srcColumns * d, past[j], (((i * h) + head) * p + padPast) * d, c * d);
+                    src.Slice(head * srcColumns * d, c * d).CopyTo(past[j].AsSpan((((i * h) + head) * p + padPast) * d));
                 }
             }
 
@@ -67,11 +74,25 @@ internal sealed class KvBatch : IDisposable
             r.Fed = r.Prompt.Length;
         }
 
+        int chunk = (int)System.Math.Clamp(MaxPrefillScores / ((long)b * m.AttentionHeads * (p + n)), 1, n);
         var owned = past.Select(a => OrtValue.CreateTensorValueFromMemory(a, [b, h, p, d])).ToArray();
+        IDisposableReadOnlyCollection<OrtValue>? outputs = null;
         try
         {
-            var outputs = Execute(m, ids, pos, mask, b, n, p + n, owned);
-            return new KvBatch(m, rows, mask, p + n, outputs, [], n);
+            for (int start = 0; start < n; start += chunk)
+            {
+                int s = System.Math.Min(chunk, n - start), t = p + start + s;
+                var next = Execute(m, Columns(ids, b, n, start, s), Columns(pos, b, n, start, s), Columns(mask, b, p + n, 0, t), b, s, t, outputs is null ? owned : [.. outputs.Skip(1)]);
+                outputs?.Dispose();
+                outputs = next;
+            }
+
+            return new KvBatch(m, rows, mask, p + n, outputs, [], n - ((n - 1) / chunk * chunk));
+        }
+        catch
+        {
+            outputs?.Dispose();
+            throw;
         }
         finally
         {
@@ -80,6 +101,23 @@ internal sealed class KvBatch : IDisposable
                 v.Dispose();
             }
         }
+    }
+
+    /// <summary>Columns [start, start + count) of every row of a [rows, width] array (the array itself when that is all of it).</summary>
+    private static long[] Columns(long[] source, int rows, int width, int start, int count)
+    {
+        if (start == 0 && count == width)
+        {
+            return source;
+        }
+
+        var slice = new long[rows * count];
+        for (int i = 0; i < rows; i++)
+        {
+            Array.Copy(source, (i * width) + start, slice, i * count, count);
+        }
+
+        return slice;
     }
 
     /// <summary>Logits of the next token of row <paramref name="b"/>.</summary>
@@ -139,26 +177,27 @@ internal sealed class KvBatch : IDisposable
         return new KvBatch(_m, keep.Select(i => Rows[i]).ToList(), mask, _columns, null, past, 1);
     }
 
-    /// <summary>The KV of row <paramref name="b"/>'s real (unmasked) columns, for the prefix cache.</summary>
+    /// <summary>The KV of row <paramref name="b"/>'s real (unmasked) columns, for the prefix cache (the caller holds its one reference).</summary>
     public CachedPrefix Extract(int b, int[] tokens)
     {
         int h = Heads, d = HeadDim;
         var columns = Enumerable.Range(0, _columns).Where(c => _mask[(b * _columns) + c] == 1).ToArray();
-        var kv = Kv().Select(src =>
+        var kv = Kv();
+        var entry = new CachedPrefix(tokens.Length == columns.Length ? tokens : tokens[..System.Math.Min(tokens.Length, columns.Length)], kv.Length, h * columns.Length * d);
+        for (int j = 0; j < kv.Length; j++)
         {
-            var all = src.GetTensorDataAsSpan<float>();
-            var dst = new float[h * columns.Length * d];
+            var all = kv[j].GetTensorDataAsSpan<float>();
+            var dst = entry.Kv(j);
             for (int head = 0; head < h; head++)
             {
                 for (int k = 0; k < columns.Length; k++)
                 {
-                    all.Slice((((b * h) + head) * _columns + columns[k]) * d, d).CopyTo(dst.AsSpan(((head * columns.Length) + k) * d));
+                    all.Slice((((b * h) + head) * _columns + columns[k]) * d, d).CopyTo(dst[(((head * columns.Length) + k) * d)..]);
                 }
             }
+        }
 
-            return dst;
-        }).ToArray();
-        return new CachedPrefix(tokens.Length == columns.Length ? tokens : tokens[..System.Math.Min(tokens.Length, columns.Length)], kv);
+        return entry;
     }
 
     private OrtValue[] Kv() => _outputs is null ? _past : _outputs.Skip(1).ToArray();

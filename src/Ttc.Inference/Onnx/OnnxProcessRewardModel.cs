@@ -3,7 +3,12 @@ using Ttc.Search;
 
 namespace Ttc.Inference.Onnx;
 
-/// <summary>A PRM on ONNX Runtime: a batch of solutions is one call; per-step scores in [0, 1].</summary>
+/// <summary>
+/// A PRM on ONNX Runtime: a batch of solutions is one call; per-step scores in [0, 1]. An input
+/// longer than the model's positions (config.json's max_position_embeddings) is cut there: the steps
+/// that fit are scored and the others are reported in <see cref="StepScores.TruncatedSteps"/>, never
+/// scored at positions the model does not support.
+/// </summary>
 public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
 {
     private readonly InferenceSession _session;
@@ -11,9 +16,11 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     private readonly PrmPrompts _prompts;
     private readonly int _maxBatch;
     private readonly int _parallelism;
+    private readonly int _heads;
 
     private OnnxProcessRewardModel(InferenceSession session, ModelFolder folder, PrmPrompts prompts, int maxBatch, int parallelism)
     {
+        _heads = System.Math.Max(1, folder.ConfigInt("num_attention_heads", 1));
         _session = session;
         _folder = folder;
         _prompts = prompts;
@@ -23,6 +30,14 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
 
     /// <summary>The convention in use.</summary>
     public PrmConvention Convention => _prompts.Convention;
+
+    /// <summary>The model folder (tokenizer, template, config).</summary>
+    public ModelFolder Folder => _folder;
+
+    /// <summary>Longest input the PRM reads, in tokens.</summary>
+    public int MaxPositions => _folder.MaxPositions;
+
+    internal PrmPrompts Prompts => _prompts;
 
     /// <summary>Opens a PRM folder. Convention and step tag come from config.json's "prm" section unless given.</summary>
     /// <exception cref="ModelLoadException">Files are missing, or the graph's outputs do not fit the convention.</exception>
@@ -62,7 +77,7 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
         return Task.Run<IReadOnlyList<StepScores>>(
             () =>
             {
-                var encoded = requests.Select(_prompts.Encode).ToList();
+                var encoded = requests.Select(r => _prompts.Encode(r).Fit(_folder.MaxPositions)).ToList();
                 var results = new StepScores[requests.Count];
                 var order = Enumerable.Range(0, requests.Count).OrderBy(i => encoded[i].Ids.Length).ToList();
                 // Like the generator's sub-batches: with decodeParallelism > 1, slices of similar length run at once, each on its own thread.
@@ -95,6 +110,13 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     private StepScores[] Score(List<PrmInput> batch)
     {
         int b = batch.Count, t = batch.Max(x => x.Ids.Length);
+        // Bounded attention per call (rows x heads x t x t scores): ONNX Runtime's arena keeps its peak.
+        int rows = (int)System.Math.Clamp(KvBatch.MaxPrefillScores / ((long)_heads * t * t), 1, b);
+        if (rows < b)
+        {
+            return [.. batch.Chunk(rows).SelectMany(c => Score([.. c]))];
+        }
+
         var ids = new long[b * t];
         var mask = new long[b * t];
         var pos = new long[b * t];
@@ -143,7 +165,7 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
                     scores[k] = _prompts.StepScore(logits.Slice(((i * t) + batch[i].Positions[k]) * width, width));
                 }
 
-                result[i] = new StepScores(scores, batch[i].Ids.Length);
+                result[i] = new StepScores(scores, batch[i].Ids.Length, batch[i].TruncatedSteps);
             }
 
             return result;

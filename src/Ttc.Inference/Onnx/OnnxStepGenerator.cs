@@ -9,8 +9,11 @@ namespace Ttc.Inference.Onnx;
 /// the step separator or end-of-sequence, and a bounded cache of recent prefixes so continuing a
 /// beam does not recompute its prompt. Serves raw prompts (<see cref="CompleteAsync"/>) and the
 /// search's step requests (<see cref="GenerateAsync"/>, rendered with the model's chat template).
+/// A prompt that leaves no room in the context (or has no tokens) is not decoded: it comes back
+/// empty with <see cref="StopReason.Length"/>, as a row that reaches the context mid-decode does,
+/// so one long beam never fails the batch it shares.
 /// </summary>
-public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IDisposable
+public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IModelLimits, IDisposable
 {
     private readonly DecoderModel _model;
     private readonly InferenceOptions _options;
@@ -34,6 +37,18 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, ID
 
     /// <summary>The model.</summary>
     public DecoderModel Model => _model;
+
+    /// <summary>The system turn step requests are rendered with.</summary>
+    public string? SystemPrompt => _systemPrompt;
+
+    /// <inheritdoc />
+    public string ModelId => System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(_model.Folder.Path));
+
+    /// <inheritdoc />
+    public int ContextLength => _model.MaxPositions;
+
+    /// <inheritdoc />
+    public int CountTokens(string prompt) => _model.Folder.Tokenizer.Encode(prompt ?? throw new ArgumentNullException(nameof(prompt))).Count;
 
     /// <summary>Prefill and decode counters.</summary>
     public InferenceStats Stats { get; } = new();
@@ -61,10 +76,27 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, ID
     private List<GeneratedStep> Generate(IReadOnlyList<PromptRequest> requests, CancellationToken cancellationToken)
     {
         var rows = requests.Select(Row).ToList();
-        // Similar lengths share a batch, so little is padded.
-        var order = Enumerable.Range(0, rows.Count).OrderBy(i => rows[i].Prompt.Length - rows[i].Cached).ToList();
+        try
+        {
+            Decode(rows, cancellationToken);
+        }
+        finally
+        {
+            // Rows that never reached their prefill (an error, cancellation) still hold cached prefixes.
+            rows.ForEach(r => r.ReleaseCache());
+        }
+
+        return rows.Select(r => new GeneratedStep(r.Text, r.Stop ?? StopReason.Length, r.Prompt.Length, r.Sampled.Count)).ToList();
+    }
+
+    private void Decode(List<DecodeRow> rows, CancellationToken cancellationToken)
+    {
+        // Similar lengths share a batch, so little is padded; rows that cannot run are already done.
+        var order = Enumerable.Range(0, rows.Count).Where(i => !rows[i].Done).OrderBy(i => rows[i].Prompt.Length - rows[i].Cached).ToList();
         foreach (var chunk in order.Chunk(_options.MaxBatchSize))
         {
+            // Cached prefixes are taken per batch, so rows waiting for a later batch hold none.
+            Array.ForEach(chunk, i => TakeCached(rows[i]));
             int shards = System.Math.Min(_options.ResolvedDecodeParallelism, chunk.Length);
             if (shards == 1)
             {
@@ -87,28 +119,35 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, ID
                 ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
             }
         }
+    }
 
-        return rows.Select(r => new GeneratedStep(r.Text, r.Stop ?? StopReason.Length, r.Prompt.Length, r.Sampled.Count)).ToList();
+    private void TakeCached(DecodeRow row)
+    {
+        var hit = _cache?.Find(row.Prompt);
+        row.CacheEntry = hit?.Entry;
+        row.Cached = hit?.Length ?? 0;
     }
 
     private DecodeRow Row(PromptRequest request)
     {
         var prompt = _model.Folder.Tokenizer.Encode(request.Prompt).ToArray();
-        if (prompt.Length >= _model.MaxPositions)
-        {
-            throw new ArgumentException($"The prompt has {prompt.Length} tokens; the model '{_model.Folder.Path}' supports {_model.MaxPositions}.", nameof(request));
-        }
-
         var row = new DecodeRow(prompt, request);
-        if (_cache?.Find(prompt) is { } hit)
+        if (prompt.Length == 0 || prompt.Length >= _model.MaxPositions)
         {
-            row.CacheEntry = hit.Entry;
-            row.Cached = hit.Length;
+            // No room for a token (or nothing to condition on): stopped by length before the first token.
+            row.Stop = StopReason.Length;
+            return row;
         }
 
+        // Only a hint for ordering: the prefix is taken when the row's batch starts (TakeCached).
+        row.Cached = _cache?.Peek(prompt) ?? 0;
         return row;
     }
 
     /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        _cache?.Clear();
+        _model.Dispose();
+    }
 }

@@ -1,9 +1,48 @@
+using System.Runtime.InteropServices;
+
 namespace Ttc.Inference.Onnx;
 
-/// <summary>The KV tensors of one token sequence: per layer key then value, each [heads, tokens, headDim].</summary>
-internal sealed record CachedPrefix(int[] Tokens, float[][] Kv)
+/// <summary>
+/// The KV tensors of one token sequence: per layer key then value, each [heads, tokens, headDim], in
+/// one native block with a reference count. Native, because a cache entry lives for several rounds
+/// and then dies: as managed arrays they reached gen 2 and stayed there as garbage long after their
+/// eviction (a 256 MiB cache held over 500 MiB of heap in one n = 64 beam search). The cache holds one
+/// reference; a row that reuses the entry holds another until its prefill has copied it.
+/// </summary>
+internal sealed unsafe class CachedPrefix
 {
-    public long Bytes => Kv.Sum(a => (long)a.Length * sizeof(float)) + (Tokens.Length * sizeof(int));
+    private readonly float* _data;
+    private readonly int _arrayLength;
+    private readonly int _arrays;
+    private int _references = 1;
+
+    /// <summary>Allocates <paramref name="arrays"/> tensors of <paramref name="arrayLength"/> floats for <paramref name="tokens"/>.</summary>
+    public CachedPrefix(int[] tokens, int arrays, int arrayLength)
+    {
+        Tokens = tokens;
+        _arrays = arrays;
+        _arrayLength = arrayLength;
+        _data = (float*)NativeMemory.Alloc((nuint)arrays * (nuint)arrayLength, sizeof(float));
+    }
+
+    public int[] Tokens { get; }
+
+    public long Bytes => ((long)_arrays * _arrayLength * sizeof(float)) + (Tokens.Length * sizeof(int));
+
+    /// <summary>Tensor <paramref name="index"/> (layer i's key is 2i, its value 2i + 1); valid while a reference is held.</summary>
+    public Span<float> Kv(int index) => new(_data + ((long)index * _arrayLength), _arrayLength);
+
+    /// <summary>Takes a reference (only while another is held, e.g. under the cache's lock).</summary>
+    public void Acquire() => Interlocked.Increment(ref _references);
+
+    /// <summary>Drops a reference; the last one frees the memory.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            NativeMemory.Free(_data);
+        }
+    }
 }
 
 /// <summary>
@@ -19,8 +58,16 @@ internal sealed class PrefixCache(long capacityBytes)
     /// <summary>Tokens served from the cache so far.</summary>
     public long HitTokens { get; private set; }
 
-    /// <summary>The entry sharing the longest prefix with <paramref name="prompt"/> (at most prompt length - 1), or null.</summary>
-    public (CachedPrefix Entry, int Length)? Find(int[] prompt)
+    /// <summary>How many leading tokens of <paramref name="prompt"/> the cache could serve now (to order rows; takes nothing).</summary>
+    public int Peek(int[] prompt) => Find(prompt, acquire: false)?.Length ?? 0;
+
+    /// <summary>
+    /// The entry sharing the longest prefix with <paramref name="prompt"/> (at most prompt length - 1), or
+    /// null; the caller holds a reference to it and must <see cref="CachedPrefix.Release"/> it.
+    /// </summary>
+    public (CachedPrefix Entry, int Length)? Find(int[] prompt) => Find(prompt, acquire: true);
+
+    private (CachedPrefix Entry, int Length)? Find(int[] prompt, bool acquire)
     {
         lock (_gate)
         {
@@ -43,23 +90,25 @@ internal sealed class PrefixCache(long capacityBytes)
                 }
             }
 
-            if (best is null)
+            if (best is null || !acquire)
             {
-                return null;
+                return best is null ? null : (best.Value, bestLength);
             }
 
             _entries.Remove(best);
             _entries.AddFirst(best);
+            best.Value.Acquire();
             HitTokens += bestLength;
             return (best.Value, bestLength);
         }
     }
 
-    /// <summary>Stores a sequence, evicting the least recently used ones beyond capacity.</summary>
+    /// <summary>Stores a sequence (taking over the caller's reference), evicting the least recently used ones beyond capacity.</summary>
     public void Add(CachedPrefix entry)
     {
         if (entry.Bytes > capacityBytes)
         {
+            entry.Release();
             return;
         }
 
@@ -71,7 +120,23 @@ internal sealed class PrefixCache(long capacityBytes)
             {
                 _bytes -= last.Value.Bytes;
                 _entries.RemoveLast();
+                last.Value.Release();
             }
+        }
+    }
+
+    /// <summary>Drops every entry (their memory is freed once no row uses them).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _entries)
+            {
+                entry.Release();
+            }
+
+            _entries.Clear();
+            _bytes = 0;
         }
     }
 }

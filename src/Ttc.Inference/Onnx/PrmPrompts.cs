@@ -3,8 +3,25 @@ using Ttc.Search;
 
 namespace Ttc.Inference.Onnx;
 
-/// <summary>A tokenized PRM input and the positions whose logits give the step scores.</summary>
-internal sealed record PrmInput(int[] Ids, int[] Positions);
+/// <summary>A tokenized PRM input, the positions whose logits give the step scores, and how many steps were cut off.</summary>
+internal sealed record PrmInput(int[] Ids, int[] Positions, int TruncatedSteps = 0)
+{
+    /// <summary>
+    /// The input cut to <paramref name="maxPositions"/> tokens: the steps whose score position fits are
+    /// kept (the model is causal, so what follows them does not change their scores); the rest are
+    /// counted as truncated rather than scored at positions the model was never trained on.
+    /// </summary>
+    public PrmInput Fit(int maxPositions)
+    {
+        if (Ids.Length <= maxPositions)
+        {
+            return this;
+        }
+
+        var kept = Positions.Where(p => p < maxPositions).ToArray();
+        return new PrmInput(Ids[..maxPositions], kept, TruncatedSteps + Positions.Length - kept.Length);
+    }
+}
 
 /// <summary>Builds PRM inputs in the model's convention and turns logits into step scores.</summary>
 internal sealed class PrmPrompts

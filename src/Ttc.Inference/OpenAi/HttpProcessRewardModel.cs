@@ -42,7 +42,7 @@ public sealed class HttpProcessRewardModel(HttpClient http, Uri scoreUri, string
                 response.EnsureSuccessStatusCode();
                 var json = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
                 return (IReadOnlyList<StepScores>)json["results"]!.AsArray()
-                    .Select(r => new StepScores(r!["scores"]!.AsArray().Select(x => x!.GetValue<double>()).ToList(), r["tokens"]!.GetValue<int>()))
+                    .Select(r => new StepScores(r!["scores"]!.AsArray().Select(x => x!.GetValue<double>()).ToList(), r["tokens"]!.GetValue<int>(), r["truncatedSteps"]?.GetValue<int>() ?? 0))
                     .ToList();
             },
             cancellationToken);

@@ -89,6 +89,12 @@ public sealed class OpenAiCompletionModel : ITextCompletionModel
         message.Apply(new RequestOptions { CancellationToken = cancellationToken });
         await _client.Pipeline.SendAsync(message);
         var response = message.Response!;
+        if (IsContextLengthExceeded(response))
+        {
+            // As the ONNX generator does: a prompt with no room left stops at once with Length, and the search goes on.
+            return new GeneratedStep(string.Empty, StopReason.Length, 0, 0);
+        }
+
         if (response.IsError)
         {
             throw new ClientResultException(response);
@@ -120,5 +126,28 @@ public sealed class OpenAiCompletionModel : ITextCompletionModel
         }
 
         return new GeneratedStep(text, reason, promptTokens, completionTokens);
+    }
+
+    /// <summary>A 400 saying the prompt does not fit: OpenAI's and our code context_length_exceeded, or vLLM's "maximum context length" message.</summary>
+    private static bool IsContextLengthExceeded(PipelineResponse response)
+    {
+        if (response.Status != 400)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(response.Content.ToMemory());
+            var root = doc.RootElement;
+            var error = root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : root;
+            bool code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String && c.GetString() == "context_length_exceeded";
+            bool message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String && m.GetString()!.Contains("maximum context length", StringComparison.OrdinalIgnoreCase);
+            return code || message;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Ttc.Orchestrations;
+using Ttc.Search;
 
 namespace TtcFunctions.Apis;
 
@@ -10,6 +11,9 @@ namespace TtcFunctions.Apis;
 /// </summary>
 public static class BatchApi
 {
+    /// <summary>The fields a batch body may have: the dataset, a limit and the search settings.</summary>
+    private static readonly string[] BatchFields = ["dataset", "limit", .. SearchSettings.All.Select(s => s.Name)];
+
     /// <summary>POST /api/batches: 202 with the status URLs, or 400 naming the field (a missing dataset blob included).</summary>
     public static async Task<IResult> StartAsync(HttpRequest http, IOrchestrationClient client, HostSettings settings, BlobServiceClient blobs, PublicUrls urls, CancellationToken ct)
     {
@@ -43,6 +47,7 @@ public static class BatchApi
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(blobs);
+        f.RejectUnknown(BatchFields);
         var dataset = f.String("dataset", required: true);
         var prefix = settings.DatasetContainer + "/";
         if (dataset is not null && dataset.StartsWith(prefix, StringComparison.Ordinal))

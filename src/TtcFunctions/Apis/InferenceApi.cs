@@ -1,114 +1,95 @@
 using System.Text.Json.Nodes;
-using Ttc.Inference;
 using Ttc.Search;
 
 namespace TtcFunctions.Apis;
 
-/// <summary>The inference functions: OpenAI-compatible completions and PRM scoring, dynamically batched.</summary>
+/// <summary>
+/// The inference functions: OpenAI-compatible completions (streaming or not) and the model list, and
+/// PRM scoring, dynamically batched. Errors on <c>/v1/*</c> are in OpenAI's shape; on <c>/api/score</c>
+/// RFC 7807 problem details. Each handler is a static method taking the request, services and a
+/// cancellation token and returning an <see cref="IResult"/>, so any host (minimal APIs here, Azure
+/// Functions HTTP triggers) can call it.
+/// </summary>
 internal static class InferenceApi
 {
     private const int MaxBodyBytes = 4 * 1024 * 1024;
 
+    private static readonly string[] ScoreFields = ["requests"];
+
+    private static readonly string[] ScoreItemFields = ["problem", "steps"];
+
     public static void MapInferenceApi(this WebApplication app)
     {
         app.MapPost("/" + Routes.Completions, CompleteAsync);
+        app.MapGet("/" + Routes.Models, ListModels);
+        app.MapGet("/" + Routes.Model, GetModel);
         app.MapPost("/" + Routes.Score, ScoreAsync);
+        app.MapFallback("/v1/{**path}", (HttpRequest http) => OpenAiErrors.Error(StatusCodes.Status404NotFound, $"Invalid URL ({http.Method} {http.Path}): this server serves POST /v1/completions and GET /v1/models.", "invalid_request_error"));
     }
 
+    /// <summary><c>POST /v1/completions</c>: the JSON response, or server-sent events with <c>stream: true</c>.</summary>
     internal static async Task<IResult> CompleteAsync(HttpRequest http, InferenceBackends backends, HostSettings settings, CancellationToken ct)
     {
-        var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
+        ArgumentNullException.ThrowIfNull(backends);
+        var (f, failure) = await JsonFields.ParseAsync(http, MaxBodyBytes, ct);
         if (f is null)
+        {
+            return OpenAiErrors.Unreadable(failure!);
+        }
+
+        var (request, error) = CompletionRequest.Read(f, settings, backends.Batching.Limits);
+        if (request is null)
         {
             return error!;
         }
 
-        var prompts = f.Strings("prompt", required: true) ?? [];
-        int maxTokens = f.Number("max_tokens", 256);
-        double temperature = f.Number("temperature", 1.0);
-        double topP = f.Number("top_p", 1.0);
-        int n = f.Number("n", 1);
-        long seed = f.Number("seed", 0L);
-        var stops = f.Strings("stop", required: false) ?? [];
-        bool keepStop = f.Bool("include_stop_str_in_output", false);
-        var model = f.String("model", required: false) ?? "generator";
-        if (maxTokens < 1)
+        if (request.Stream)
         {
-            f.Fail("max_tokens", $"must be at least 1 (got {maxTokens})");
+            return new CompletionStream(backends.Generator, request);
         }
 
-        if (!double.IsFinite(temperature) || temperature < 0)
-        {
-            f.Fail("temperature", $"must be >= 0 (got {temperature})");
-        }
-
-        if (!(topP > 0 && topP <= 1))
-        {
-            f.Fail("top_p", $"must be in (0, 1] (got {topP})");
-        }
-
-        if (n < 1 || n > settings.MaxN)
-        {
-            f.Fail("n", $"must be between 1 and {settings.MaxN} (got {n})");
-        }
-
-        if (stops.Count > 1)
-        {
-            f.Fail("stop", "at most one stop sequence is supported");
-        }
-
-        if (prompts.Any(p => p.Length > settings.MaxPromptChars))
-        {
-            f.Fail("prompt", $"must be at most {settings.MaxPromptChars} characters");
-        }
-
-        if (f.Errors.Count > 0)
-        {
-            return Results.ValidationProblem(f.Errors, title: "Invalid completion request");
-        }
-
-        string? stop = stops.Count == 1 ? stops[0] : null;
-        var requests = prompts.SelectMany(p => Enumerable.Range(0, n).Select(i =>
-            new PromptRequest(p, stop, new Sampling(temperature, topP, maxTokens, i == 0 ? seed : Seeds.Derive(seed, 0, i))))).ToList();
-        var results = await backends.Generator.CompleteAsync(requests, ct);
-        var choices = new JsonArray();
-        for (int i = 0; i < results.Count; i++)
-        {
-            var r = results[i];
-            bool stopped = r.StopReason == StopReason.Separator;
-            var text = stopped && !keepStop ? r.Text[..^stop!.Length] : r.Text;
-            choices.Add(new JsonObject
-            {
-                ["index"] = i,
-                ["text"] = text,
-                ["logprobs"] = null,
-                ["finish_reason"] = r.StopReason == StopReason.Length ? "length" : "stop",
-                ["stop_reason"] = stopped ? stop : null,
-            });
-        }
-
-        return Results.Json(new JsonObject
-        {
-            ["id"] = "cmpl-" + Guid.NewGuid().ToString("N"),
-            ["object"] = "text_completion",
-            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["model"] = model,
-            ["choices"] = choices,
-            ["usage"] = new JsonObject
-            {
-                ["prompt_tokens"] = results.Sum(r => r.PromptTokens),
-                ["completion_tokens"] = results.Sum(r => r.GeneratedTokens),
-                ["total_tokens"] = results.Sum(r => r.PromptTokens + r.GeneratedTokens),
-            },
-        });
+        var results = await backends.Generator.CompleteAsync(request.ToPromptRequests(), ct);
+        return Results.Json(new CompletionResponse(request).Complete(results));
     }
 
+    /// <summary><c>GET /v1/models</c>: the served generator, under its folder's name.</summary>
+    internal static IResult ListModels(InferenceBackends backends)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        return Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(Model(backends)) });
+    }
+
+    /// <summary><c>GET /v1/models/{id}</c>: one model, or 404 model_not_found.</summary>
+    internal static IResult GetModel(string id, InferenceBackends backends)
+    {
+        ArgumentNullException.ThrowIfNull(backends);
+        var model = Model(backends);
+        var served = model["id"]!.GetValue<string>();
+        return id == served || id == CompletionRequest.GeneratorAlias ? Results.Json(model) : OpenAiErrors.ModelNotFound(id, [served]);
+    }
+
+    private static JsonObject Model(InferenceBackends backends) => new()
+    {
+        ["id"] = backends.Batching.Limits?.ModelId ?? CompletionRequest.GeneratorAlias,
+        ["object"] = "model",
+        ["created"] = 0,
+        ["owned_by"] = "ttc",
+        ["max_model_len"] = backends.Batching.Limits?.ContextLength,
+    };
+
+    /// <summary><c>POST /api/score</c>: per-step PRM scores of a batch of solutions.</summary>
     internal static async Task<IResult> ScoreAsync(HttpRequest http, InferenceBackends backends, HostSettings settings, CancellationToken ct)
     {
         var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
         if (f is null)
         {
             return error!;
+        }
+
+        f.RejectUnknown(ScoreFields);
+        if (f.Errors.Count > 0)
+        {
+            return Results.ValidationProblem(f.Errors, title: "Invalid score request");
         }
 
         if (f.Body["requests"] is not JsonArray items || items.Count == 0)
@@ -126,6 +107,7 @@ internal static class InferenceApi
             }
 
             var item = new JsonFields(o);
+            item.RejectUnknown(ScoreItemFields);
             var problem = item.String("problem", required: true);
             var steps = item.Strings("steps", required: true);
             foreach (var (k, v) in item.Errors)
@@ -151,6 +133,7 @@ internal static class InferenceApi
             {
                 ["scores"] = new JsonArray(s.Scores.Select(x => (JsonNode)x).ToArray()),
                 ["tokens"] = s.Tokens,
+                ["truncatedSteps"] = s.TruncatedSteps,
             }).ToArray()),
         });
     }

@@ -27,6 +27,12 @@ public static class Routes
     /// <summary>POST: OpenAI-compatible completions.</summary>
     public const string Completions = "v1/completions";
 
+    /// <summary>GET: the served models (OpenAI's list).</summary>
+    public const string Models = "v1/models";
+
+    /// <summary>GET: one served model.</summary>
+    public const string Model = "v1/models/{id}";
+
     /// <summary>POST: PRM scoring.</summary>
     public const string Score = "api/score";
 }

@@ -14,6 +14,9 @@ public static class SolveApi
 {
     internal const int MaxBodyBytes = 256 * 1024;
 
+    /// <summary>The fields a solve body may have: the problem and the search settings.</summary>
+    private static readonly string[] SolveFields = ["problem", .. SearchSettings.All.Select(s => s.Name)];
+
     /// <summary>Maps the routes (self-host).</summary>
     public static void MapSolveApi(this IEndpointRouteBuilder app)
     {
@@ -26,18 +29,20 @@ public static class SolveApi
     }
 
     /// <summary>POST /api/solve: 202 with the status URLs, or 400 naming the field.</summary>
-    public static async Task<IResult> StartAsync(HttpRequest http, IOrchestrationClient client, HostSettings settings, PublicUrls urls, CancellationToken ct)
+    public static async Task<IResult> StartAsync(HttpRequest http, IOrchestrationClient client, HostSettings settings, PublicUrls urls, ContextCheck context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(urls);
+        ArgumentNullException.ThrowIfNull(context);
         var (f, error) = await JsonFields.ReadAsync(http, MaxBodyBytes, ct);
         if (f is null)
         {
             return error!;
         }
 
+        f.RejectUnknown(SolveFields);
         var problem = f.String("problem", required: true);
         if (problem is not null && string.IsNullOrWhiteSpace(problem))
         {
@@ -49,6 +54,12 @@ public static class SolveApi
         }
 
         var config = ReadConfig(f, settings);
+        if (f.Errors.Count == 0 && context.Check(problem!, config.Strategy) is { } tooLong)
+        {
+            // Known now, so refused now: a job for it would only fail after its retries.
+            f.Fail("problem", tooLong["problem: ".Length..]);
+        }
+
         if (f.Errors.Count > 0)
         {
             return Results.ValidationProblem(f.Errors, title: "Invalid solve request");

@@ -8,13 +8,13 @@ using TtcFunctions.Apis;
 namespace TtcFunctions.Functions;
 
 /// <summary>The solve and batch API as HTTP-triggered functions: each a thin wrapper over the handler the self-host maps to the same route.</summary>
-internal sealed class HttpFunctions(HostSettings settings, PublicUrls urls, BlobServiceClient blobs, StorageNames names, HostRoles roles)
+internal sealed class HttpFunctions(HostSettings settings, PublicUrls urls, BlobServiceClient blobs, StorageNames names, HostRoles roles, ContextCheck context)
 {
     [Function("Solve")]
     public Task<IActionResult> Solve(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Routes.Solve)] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        ResultActionResult.Of(SolveApi.StartAsync(request, new FunctionsOrchestrationClient(client), settings, urls, request.HttpContext.RequestAborted));
+        ResultActionResult.Of(SolveApi.StartAsync(request, new FunctionsOrchestrationClient(client), settings, urls, context, request.HttpContext.RequestAborted));
 
     [Function("GetInstance")]
     public Task<IActionResult> GetInstance(
