@@ -72,10 +72,10 @@ param inferenceMaxReplicas int = 2
 @minValue(1)
 param inferenceConcurrentRequests int = 64
 
-@description('Generator folder on the models share (mounted at /models).')
+@description('Generator folder on the models share (mounted at /models); the Functions package carries its tokenizer and config under models/<folder>.')
 param generatorFolder string = 'generator-small'
 
-@description('PRM folder on the models share.')
+@description('PRM folder on the models share, and under models/ in the Functions package.')
 param prmFolder string = 'prm'
 
 @description('Chat layout the Functions app uses for the remote generator: llama3, qwen2 or ttc (the shipped tiny models).')
@@ -195,6 +195,8 @@ module functions 'modules/functions.bicep' = {
     functionKey: functionKey
     inferenceUrl: inference.outputs.url
     chatTemplate: chatTemplate
+    generatorFolder: generatorFolder
+    prmFolder: prmFolder
   }
 }
 

@@ -59,6 +59,12 @@ param inferenceUrl string
 @description('Chat layout of the remote generator (ttc:chatTemplate).')
 param chatTemplate string
 
+@description('Generator folder: the package carries its tokenizer and config under models/<folder> (submit-time context checks).')
+param generatorFolder string
+
+@description('PRM folder, the same way.')
+param prmFolder string
+
 var flex = hostingPlan == 'FlexConsumption'
 var runtimeVersion = '10.0'
 
@@ -81,7 +87,9 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 
 // The settings both plans share. Host storage is identity-based: the account name, the managed identity, its client id.
 // ttc settings go through the AzureFunctionsJobHost__ prefix, which overrides host.json in the Functions host and in the
-// worker alike (HostConfiguration); TTC_FUNCTION_KEY is what the worker sends to the inference service.
+// worker alike (HostConfiguration); TTC_FUNCTION_KEY is what the worker sends to the inference service. The model
+// folders are the inference service's folder names under the package's models/: /api/solve checks a problem against
+// the context of the models that will run it (tokenizer and config.json only; the ONNX graphs stay on the GPU side).
 var appSettings = {
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -90,6 +98,8 @@ var appSettings = {
   TTC_FUNCTION_KEY: functionKey
   AzureFunctionsJobHost__ttc__inferenceEndpoint: inferenceUrl
   AzureFunctionsJobHost__ttc__chatTemplate: chatTemplate
+  AzureFunctionsJobHost__ttc__generator: 'models/${generatorFolder}'
+  AzureFunctionsJobHost__ttc__prm: 'models/${prmFolder}'
 }
 
 // Elastic Premium without an Azure Files content share (it would need a connection string with a key): the app runs

@@ -38,7 +38,6 @@ public class InfraNamesTests
     [Fact(Timeout = 180_000)]
     public async Task MainBicep_TaskHubAndContainers_AreTheWorkflowsStorageNames()
     {
-        BicepCli.SkipWhenMissing();
         var main = new ArmTemplate(await BicepCli.BuildMainAsync());
         var hostJson = HostJson();
         var settings = hostJson.GetSection("ttc").Get<HostSettings>()!;
@@ -56,7 +55,6 @@ public class InfraNamesTests
     [Fact(Timeout = 180_000)]
     public async Task MainBicep_Queues_AreTheBatchQueue()
     {
-        BicepCli.SkipWhenMissing();
         var main = new ArmTemplate(await BicepCli.BuildMainAsync());
         var queues = main.ModuleParameter("storage", "queues")!.AsArray().Select(q => q!.GetValue<string>()).ToList();
         Assert.Equal([DurableNames.BatchQueue], queues);
@@ -66,7 +64,6 @@ public class InfraNamesTests
     [Fact(Timeout = 180_000)]
     public async Task FunctionsApp_AppSettings_AreTheOnesTheCodeReadsWithNoStorageKey()
     {
-        BicepCli.SkipWhenMissing();
         var functions = new ArmTemplate(await BicepCli.BuildMainAsync()).Module("functions");
         var settings = functions.RawVariable("appSettings")!.AsObject();
         string Storage(string key) => StorageConnection.Name + "__" + key;
@@ -79,6 +76,8 @@ public class InfraNamesTests
             HostConfiguration.FunctionKeySetting,
             SettingName("ttc", nameof(HostSettings.InferenceEndpoint)),
             SettingName("ttc", nameof(HostSettings.ChatTemplate)),
+            SettingName("ttc", nameof(HostSettings.Generator)),
+            SettingName("ttc", nameof(HostSettings.Prm)),
         };
         Assert.Equal(expected.Order(StringComparer.Ordinal), settings.Select(s => s.Key).Order(StringComparer.Ordinal));
         Assert.Equal(StorageConnection.ManagedIdentity, settings[Storage(StorageConnection.CredentialKey)]!.GetValue<string>());
@@ -99,9 +98,26 @@ public class InfraNamesTests
     }
 
     [Fact(Timeout = 180_000)]
+    public async Task FunctionsApp_ModelFolders_AreTheInferenceServicesUnderThePackagesModelsFolder()
+    {
+        var main = new ArmTemplate(await BicepCli.BuildMainAsync());
+        var functions = main.Module("functions").RawVariable("appSettings")!;
+        foreach (var (setting, parameter) in new[] { (nameof(HostSettings.Generator), "generatorFolder"), (nameof(HostSettings.Prm), "prmFolder") })
+        {
+            // The same main parameter goes to both apps: the folder on the share is the folder in the package.
+            Assert.Equal(main.ModuleParameter("inference", parameter)!.GetValue<string>(), main.ModuleParameter("functions", parameter)!.GetValue<string>());
+            Assert.Equal($"[format('models/{{0}}', parameters('{parameter}'))]", functions[SettingName("ttc", setting)]!.GetValue<string>());
+        }
+
+        // The defaults are the shipped models, where host.json points.
+        var shipped = HostJson().GetSection("ttc").Get<HostSettings>()!;
+        Assert.Equal(shipped.Generator, "models/" + main.ModuleParameter("functions", "generatorFolder")!.GetValue<string>());
+        Assert.Equal(shipped.Prm, "models/" + main.ModuleParameter("functions", "prmFolder")!.GetValue<string>());
+    }
+
+    [Fact(Timeout = 180_000)]
     public async Task FunctionsApp_InferenceEndpoint_IsTheInferenceServiceUrl()
     {
-        BicepCli.SkipWhenMissing();
         var main = new ArmTemplate(await BicepCli.BuildMainAsync());
         var passed = main.Resources("Microsoft.Resources/deployments").Single(r => r["name"]!.GetValue<string>() == "functions")["properties"]!["parameters"]!["inferenceUrl"]!["value"]!.GetValue<string>();
         Assert.Contains("'inference'", passed, StringComparison.Ordinal);
@@ -111,7 +127,6 @@ public class InfraNamesTests
     [Fact(Timeout = 180_000)]
     public async Task InferenceApp_Settings_RunTheCudaInferenceRoleBehindTheKeyAndProbeTheHealthRoute()
     {
-        BicepCli.SkipWhenMissing();
         var inference = new ArmTemplate(await BicepCli.BuildMainAsync()).Module("inference");
         var container = inference.Resources("Microsoft.App/containerApps").Single()["properties"]!["template"]!["containers"]![0]!;
         var env = container["env"]!.AsArray().ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!);
@@ -143,7 +158,6 @@ public class InfraNamesTests
     [Fact(Timeout = 180_000)]
     public async Task DeploymentPackage_HostJsonInThePackageIsTheOneTheTemplateRead()
     {
-        BicepCli.SkipWhenMissing();
         var main = new ArmTemplate(await BicepCli.BuildMainAsync());
         // loadJsonContent inlines host.json at build time: the template's copy is the repository's.
         var inlined = main.Json["variables"]!.AsObject().Select(v => v.Value).OfType<JsonObject>().Single(v => v["extensions"] is not null);
@@ -151,5 +165,27 @@ public class InfraNamesTests
         Assert.True(JsonNode.DeepEquals(repository, inlined));
         var project = await File.ReadAllTextAsync(Path.Combine(SharedData.RepoRoot, "src", "TtcFunctions", "TtcFunctions.csproj"), TestContext.Current.CancellationToken);
         Assert.Contains(@"<None Include=""..\..\host.json"" Link=""host.json"" CopyToOutputDirectory=""PreserveNewest"" />", project, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task InfraReadme_DeployCommands_UseTheTemplatesOutputsFilesAndNames()
+    {
+        var main = new ArmTemplate(await BicepCli.BuildMainAsync());
+        var readme = await File.ReadAllTextAsync(Path.Combine(BicepCli.InfraFolder, "README.md"), TestContext.Current.CancellationToken);
+        var outputs = main.Json["outputs"]!.AsObject().Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+        var used = System.Text.RegularExpressions.Regex.Matches(readme, @"\$\(out (\w+)\)").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(used);
+        Assert.All(used, o => Assert.Contains(o, outputs));
+        foreach (var file in new[] { "infra/main.bicep", "infra/main.dev.bicepparam", "infra/docker/inference.Dockerfile", "infra/docker/selfhost.Dockerfile" })
+        {
+            Assert.Contains(file, readme, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(SharedData.RepoRoot, file)), file);
+        }
+
+        // The image the dev parameters name is the one the README builds; the Elastic Premium package is where the app looks.
+        var parameters = JsonNode.Parse(JsonNode.Parse((await BicepCli.CompileAllAsync()).Parameters.Stdout)!["parametersJson"]!.GetValue<string>())!["parameters"]!;
+        Assert.Contains("-t " + parameters["inferenceImage"]!["value"]!.GetValue<string>() + " ", readme, StringComparison.Ordinal);
+        Assert.Contains($"-c {main.Variable("packageContainer")!.GetValue<string>()} -n {main.Variable("packageBlob")!.GetValue<string>()} ", readme, StringComparison.Ordinal);
+        Assert.Contains("-d " + main.Variable("modelsShare")!.GetValue<string>() + " ", readme, StringComparison.Ordinal);
     }
 }

@@ -58,7 +58,8 @@ internal sealed class ArmTemplate(JsonObject template)
                 var parser = new Parser(s[1..^1], this);
                 var result = parser.ParseExpression();
                 parser.ExpectEnd();
-                return result;
+                // A property access yields a node inside another; the caller may put it in a new array or object.
+                return result?.Parent is null ? result : result.DeepClone();
             default:
                 return value?.DeepClone();
         }
