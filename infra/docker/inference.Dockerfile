@@ -14,7 +14,7 @@ ARG CUDA_RUNTIME_IMAGE=nvidia/cuda:13.0.0-cudnn-runtime-ubuntu24.04
 
 FROM ${DOTNET_SDK_IMAGE} AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props host.json ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig host.json ./
 COPY src/ src/
 # Self-contained, so the CUDA image needs no .NET runtime of its own.
 RUN dotnet publish src/TtcFunctions/TtcFunctions.csproj -c Release -p:OnnxRuntimeFlavor=gpu \

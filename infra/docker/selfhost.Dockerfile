@@ -12,7 +12,7 @@ ARG DOTNET_RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 
 FROM ${DOTNET_SDK_IMAGE} AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props host.json ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig host.json ./
 COPY src/ src/
 RUN dotnet publish src/TtcFunctions/TtcFunctions.csproj -c Release -o /app
 

@@ -52,6 +52,25 @@ public class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Dockerfiles))]
+    public void Dockerfile_BuildStage_CopiesEveryRootFileTheBuildReads(string name)
+    {
+        // Without .editorconfig, say, the analyzers it silences fail the Release build (warnings are errors).
+        var file = Dockerfile.Read(name);
+        var copied = file.Instructions.Where(i => i.Keyword == "COPY" && !i.Args.Contains("--from=", StringComparison.Ordinal))
+            .SelectMany(i => i.Args.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipLast(1)).ToHashSet(StringComparer.Ordinal);
+        var ignored = File.ReadAllLines(Path.Combine(SharedData.RepoRoot, ".dockerignore")).Select(l => l.Trim().TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        string[] buildInputs = ["global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", ".editorconfig", "nuget.config", "NuGet.Config", "host.json"];
+        foreach (var input in buildInputs.Where(f => File.Exists(Path.Combine(SharedData.RepoRoot, f))))
+        {
+            Assert.True(copied.Contains(input), $"{name}: the build stage does not copy {input}");
+            Assert.DoesNotContain(input, ignored);
+        }
+
+        Assert.Contains("src/", copied);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
     public void Dockerfile_FinalStage_NonRootExecFormEntrypointOnThePublishedProject(string name)
     {
         var file = Dockerfile.Read(name);
