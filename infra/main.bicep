@@ -6,7 +6,7 @@
 //     on a Container Apps serverless GPU profile, scaling to zero and out on HTTP concurrency;
 //   - Application Insights (worker and host telemetry) over a Log Analytics workspace.
 // Names the code also uses (task hub, containers, queue, settings) come from host.json or are checked against the
-// code's constants by tests/TtcFunctions.Tests/InfraTests.cs.
+// code's constants by tests/TtcFunctions.Tests/InfraNamesTests.cs.
 targetScope = 'resourceGroup'
 
 @description('Azure region of every resource; it must offer Flex Consumption (or Elastic Premium) and Container Apps serverless GPUs.')
