@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ttc.TestSupport;
 using TtcFunctions.Apis;
@@ -8,8 +7,9 @@ namespace TtcFunctions.Tests;
 
 /// <summary>
 /// The two images (infra/docker): parsed and checked here, and linted with dockerfile-utils when .ci/run has installed
-/// it (hadolint is packaged neither for Debian nor on npm). No image is built here: this machine has a Docker client but
-/// no engine, and no container registry is reachable to pull the base images from.
+/// it (hadolint is packaged neither for Debian nor on npm). The CPU image is built where a container builder works; the
+/// machine this was written on has a Docker client without an engine (the test says so when it skips), and no
+/// container registry is reachable from it to pull the base images from.
 /// </summary>
 public class DockerfileTests
 {
@@ -118,13 +118,17 @@ public class DockerfileTests
     {
         var lint = Path.Combine(SharedData.RepoRoot, "infra", "tools", "node_modules", ".bin", "dockerfile-utils");
         Assert.SkipWhen(!File.Exists(lint), $"Skipped: dockerfile-utils is not at {lint}; run 'npm install --prefix infra/tools' (.ci/run does).");
-        var psi = new ProcessStartInfo(lint) { ArgumentList = { "lint", Path.Combine(Dockerfile.Folder, name) }, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        var output = await stdout + stderr;
-        Assert.True(process.ExitCode == 0, output);
+        var (code, output) = await ContainerBuilder.RunAsync(lint, TimeSpan.FromSeconds(50), "lint", Path.Combine(Dockerfile.Folder, name));
+        Assert.True(code == 0, output);
         Assert.Equal(string.Empty, output.Trim());
+    }
+
+    [Fact(Timeout = 1_200_000)]
+    public async Task SelfHostImage_Build_SucceedsWhereAContainerBuilderIsAvailable()
+    {
+        var (builder, build, reason) = await ContainerBuilder.Find();
+        Assert.SkipWhen(builder is null, $"Skipped: no container builder on this machine: {reason}.");
+        var (code, output) = await ContainerBuilder.RunAsync(builder!, TimeSpan.FromMinutes(19), [.. build, "-f", "infra/docker/selfhost.Dockerfile", "-t", "ttc-selfhost:test", "."]);
+        Assert.True(code == 0, output);
     }
 }
