@@ -39,7 +39,7 @@ public static class HostApp
         }
 
         var app = builder.Build();
-        var key = builder.Configuration["TTC_FUNCTION_KEY"];
+        var key = builder.Configuration[HostConfiguration.FunctionKeySetting];
         if (!string.IsNullOrEmpty(key))
         {
             app.UseMiddleware<FunctionKeyMiddleware>(key);
@@ -64,10 +64,11 @@ public static class HostApp
 
     private static void AddDurable(WebApplicationBuilder builder, HostRoles roles)
     {
-        var storage = ServiceSetup.RequireStorage(builder.Configuration);
+        // Fails the start with a message naming the settings when neither form of AzureWebJobsStorage is given.
+        _ = ServiceSetup.RequireStorage(builder.Configuration);
         var workerId = builder.Configuration["workerId"] ?? $"{Environment.MachineName}-{Environment.ProcessId}";
         var services = builder.Services;
-        services.AddSingleton(sp => DtfxSettings.From(builder.Configuration, storage, workerId, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => DtfxSettings.From(builder.Configuration, sp.GetRequiredService<StorageConnection>(), workerId, sp.GetRequiredService<ILoggerFactory>()));
         // One service per process, shared by the worker and the client: messages it sends wake its own pollers at once.
         services.AddSingleton(sp => new AzureStorageOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationServiceSettings>()));
         services.AddSingleton(sp => new TaskHubClient(

@@ -9,6 +9,12 @@ public static class HostConfiguration
     /// <summary>Environment variables with this prefix override host.json values, as in Azure Functions.</summary>
     public const string HostJsonOverridePrefix = "AzureFunctionsJobHost__";
 
+    /// <summary>
+    /// The function key setting: the self-host requires it on every call but /api/health when set, and workers send it
+    /// to a remote inference endpoint. (Under the Functions host, clients use the host's own keys.)
+    /// </summary>
+    public const string FunctionKeySetting = "TTC_FUNCTION_KEY";
+
     /// <summary>Adds the sources to <paramref name="configuration"/>; returns the folder model paths are relative to.</summary>
     public static string AddSources(IConfigurationBuilder configuration, IConfiguration current, string[] args)
     {

@@ -1,5 +1,3 @@
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using Ttc.Orchestrations;
 using Ttc.Search;
 using TtcFunctions.Apis;
@@ -41,25 +39,25 @@ internal static class ServiceSetup
             services.AddSingleton(sp => new InferenceBackends(settings, baseFolder, sp.GetRequiredService<ILogger<InferenceBackends>>()));
         }
 
-        var storage = configuration["AzureWebJobsStorage"];
-        if (!string.IsNullOrEmpty(storage))
+        // A connection string or the identity-based AzureWebJobsStorage__accountName form (no key anywhere).
+        if (StorageConnection.Read(configuration) is { } storage)
         {
+            services.AddSingleton(storage);
             services.AddSingleton(new StorageNames(DtfxSettings.HubName(configuration), settings.DatasetContainer));
-            services.AddSingleton(_ => new BlobServiceClient(storage));
-            services.AddSingleton(_ => new QueueServiceClient(storage));
+            services.AddSingleton(_ => storage.CreateBlobServiceClient());
+            services.AddSingleton(_ => storage.CreateQueueServiceClient());
         }
 
         if (roles.Worker)
         {
-            var key = configuration["TTC_FUNCTION_KEY"];
+            var key = configuration[HostConfiguration.FunctionKeySetting];
             int inFlight = configuration.GetValue("extensions:durableTask:maxConcurrentActivityFunctions", 10 * Environment.ProcessorCount);
             services.AddSingleton<SearchContext>(sp => SearchContexts.Create(sp, settings, roles, key, inFlight));
         }
     }
 
     /// <summary>The storage connection the durable roles need, or an error that says how to give one.</summary>
-    public static string RequireStorage(IConfiguration configuration) =>
-        configuration["AzureWebJobsStorage"] is { Length: > 0 } storage
-            ? storage
-            : throw new InvalidOperationException("AzureWebJobsStorage is not set: give a storage connection string (UseDevelopmentStorage=true for Azurite on its default ports, or a full connection string for other ports), or run with --roles inference.");
+    public static StorageConnection RequireStorage(IConfiguration configuration) =>
+        StorageConnection.Read(configuration)
+            ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: give a storage connection string (UseDevelopmentStorage=true for Azurite on its default ports, or a full connection string for other ports), or an identity-based connection (AzureWebJobsStorage__accountName, with AzureWebJobsStorage__credential=managedidentity and AzureWebJobsStorage__clientId for a user-assigned identity), or run with --roles inference.");
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Ttc.Inference.Onnx;
 
@@ -48,18 +49,19 @@ internal sealed class KvBatch : IDisposable
         var ids = new long[b * n];
         var pos = new long[b * n];
         var mask = new long[b * (p + n)];
-        var past = Enumerable.Range(0, 2 * m.Layers).Select(_ => new float[b * h * p * d]).ToArray();
+        var owned = Enumerable.Range(0, 2 * m.Layers).Select(_ => Zeros(b, h, p, d)).ToArray();
         for (int i = 0; i < b; i++)
         {
             var r = rows[i];
             int c = r.Cached, fresh = r.Prompt.Length - c, padPast = p - c, padNew = n - fresh;
-            for (int j = 0; j < past.Length && c > 0; j++)
+            for (int j = 0; j < owned.Length && c > 0; j++)
             {
                 var src = r.CacheEntry!.Kv(j);
+                var dst = owned[j].GetTensorMutableDataAsSpan<float>();
                 int srcColumns = src.Length / (h * d);
                 for (int head = 0; head < h; head++)
                 {
-                    src.Slice(head * srcColumns * d, c * d).CopyTo(past[j].AsSpan((((i * h) + head) * p + padPast) * d));
+                    src.Slice(head * srcColumns * d, c * d).CopyTo(dst[((((i * h) + head) * p + padPast) * d)..]);
                 }
             }
 
@@ -75,7 +77,6 @@ internal sealed class KvBatch : IDisposable
         }
 
         int chunk = (int)System.Math.Clamp(MaxPrefillScores / ((long)b * m.AttentionHeads * (p + n)), 1, n);
-        var owned = past.Select(a => OrtValue.CreateTensorValueFromMemory(a, [b, h, p, d])).ToArray();
         IDisposableReadOnlyCollection<OrtValue>? outputs = null;
         try
         {
@@ -159,13 +160,14 @@ internal sealed class KvBatch : IDisposable
         var past = Kv().Select(src =>
         {
             var all = src.GetTensorDataAsSpan<float>();
-            var dst = new float[keep.Count * rowSize];
+            var value = Zeros(keep.Count, h, _columns, d);
+            var dst = value.GetTensorMutableDataAsSpan<float>();
             for (int k = 0; k < keep.Count; k++)
             {
-                all.Slice(keep[k] * rowSize, rowSize).CopyTo(dst.AsSpan(k * rowSize));
+                all.Slice(keep[k] * rowSize, rowSize).CopyTo(dst[(k * rowSize)..]);
             }
 
-            return OrtValue.CreateTensorValueFromMemory(dst, [keep.Count, h, _columns, d]);
+            return value;
         }).ToArray();
         var mask = new long[keep.Count * _columns];
         for (int k = 0; k < keep.Count; k++)
@@ -198,6 +200,23 @@ internal sealed class KvBatch : IDisposable
         }
 
         return entry;
+    }
+
+    /// <summary>
+    /// A zeroed [b, h, columns, d] tensor in ONNX Runtime's allocator: freed when disposed, where managed
+    /// arrays of this size lingered in the large object heap long after their batch (masked columns must
+    /// be finite, hence zeroed).
+    /// </summary>
+    private static OrtValue Zeros(int b, int h, int columns, int d)
+    {
+        if ((long)b * h * columns * d == 0)
+        {
+            return OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, h, columns, d]);
+        }
+
+        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [b, h, columns, d]);
+        value.GetTensorMutableDataAsSpan<float>().Clear();
+        return value;
     }
 
     private OrtValue[] Kv() => _outputs is null ? _past : _outputs.Skip(1).ToArray();

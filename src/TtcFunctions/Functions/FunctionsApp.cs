@@ -33,6 +33,36 @@ internal static class FunctionsApp
         builder.Services.AddSingleton(_ => new Apis.PublicUrls(settings, () =>
             Environment.GetEnvironmentVariable("WEBSITE_HOSTNAME") is { Length: > 0 } host ? new Uri("https://" + host) : null));
         builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(TtcJson.Options));
+        AddTelemetry(builder.Services, builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>The app setting that turns Application Insights on (the Functions host reads the same one).</summary>
+    public const string ApplicationInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>
+    /// Sends the worker's own logs, requests and dependencies to Application Insights when
+    /// <see cref="ApplicationInsightsSetting"/> is set; returns whether it did. Without the setting nothing is added.
+    /// </summary>
+    public static bool AddTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        if (string.IsNullOrEmpty(configuration[ApplicationInsightsSetting]))
+        {
+            return false;
+        }
+
+        services.AddApplicationInsightsTelemetryWorkerService(o => o.ConnectionString = configuration[ApplicationInsightsSetting]);
+        services.ConfigureFunctionsApplicationInsights();
+        // The Application Insights provider adds a rule that keeps only warnings; the host.json and
+        // Logging settings decide instead (Information by default), as in the Functions templates.
+        services.Configure<LoggerFilterOptions>(options =>
+        {
+            var rule = options.Rules.FirstOrDefault(r => r.ProviderName == "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider");
+            if (rule is not null)
+            {
+                options.Rules.Remove(rule);
+            }
+        });
+        return true;
     }
 }

@@ -10,7 +10,7 @@ internal static class DtfxSettings
 {
     private const string Section = "extensions:durableTask";
 
-    public static AzureStorageOrchestrationServiceSettings From(IConfiguration configuration, string connectionString, string workerId, ILoggerFactory loggers)
+    public static AzureStorageOrchestrationServiceSettings From(IConfiguration configuration, StorageConnection storageConnection, string workerId, ILoggerFactory loggers)
     {
         var durable = configuration.GetSection(Section);
         var storage = durable.GetSection("storageProvider");
@@ -18,7 +18,7 @@ internal static class DtfxSettings
         int concurrency = 10 * Environment.ProcessorCount;
         return new AzureStorageOrchestrationServiceSettings
         {
-            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            StorageAccountClientProvider = storageConnection.CreateDurableClientProvider(),
             TaskHubName = HubName(configuration),
             WorkerId = workerId,
             PartitionCount = storage.GetValue("partitionCount", 4),
