@@ -183,6 +183,25 @@ public class SolveAndEvalCommandTests
         }
     }
 
+    [Theory(Timeout = 120_000)]
+    [InlineData("--n", "1,0", "--n: '0' is not a whole number from 1 to 4096")]
+    [InlineData("--seeds", "1,x", "--seeds: 'x' is not a whole number")]
+    [InlineData("--limit", "0", "--limit: must be at least 1")]
+    public async Task Eval_BadGridOption_UsageErrorNamingIt(string option, string value, string expected)
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "eval", option, value, "--out", Path.GetTempPath());
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Eval_SeedAndSeeds_UsageError()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "eval", "--seed", "1", "--seeds", "1,2", "--out", Path.GetTempPath());
+        Assert.Equal(2, code);
+        Assert.Contains("--seeds: give either --seed or --seeds", stderr, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Eval_UnknownStrategy_UsageError()
     {
