@@ -87,6 +87,8 @@ def main() -> None:
     ap.add_argument("--eval-every", type=int, default=250)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--stop", type=int, help="stop after this step (its checkpoint saved); a later run with other --steps "
+                    "continues from there on the new schedule, as the shipped generators were extended from 3000 to 4000 steps")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +134,7 @@ def main() -> None:
     if start == 0:
         record(0)
     t0 = time.time()
-    for step in range(start, args.steps):
+    for step in range(start, min(args.steps, args.stop or args.steps)):
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args.steps, recipe["lr"], recipe["warmup"], recipe["floor"])
         seqs = next(gen)
@@ -149,7 +151,7 @@ def main() -> None:
             print(f"step {done} loss {loss.item():.4f} lr {opt.param_groups[0]['lr']:.2e} {elapsed:.0f}s", flush=True)
         if done % args.eval_every == 0 or done == args.steps:
             record(done)
-        if done % 100 == 0 or done == args.steps:
+        if done % 100 == 0 or done == args.steps or done == args.stop:
             common.save(model, last, {"opt": opt.state_dict(), "step": done, "tokens": tokens, "best_dev_greedy": best,
                                       "seconds": round(elapsed + time.time() - t0, 1)})
 

@@ -35,29 +35,34 @@ import vocab
 from model import Llama, LlamaConfig
 
 
-def resume(model: Llama, opt, part: Path, phase: str) -> int:
-    """Loads the phase's last checkpoint, if any; returns the step to continue from."""
+def resume(model: Llama, opt, part: Path, phase: str) -> tuple[int, int]:
+    """Loads the phase's last checkpoint, if any; returns the step to continue from and the tokens so far."""
     if not part.exists():
-        return 0
+        return 0, 0
     ck = torch.load(part)
     if ck["extra"]["phase"] != phase:
-        return 0
+        return 0, 0
     model.load_state_dict(ck["state"])
     opt.load_state_dict(ck["extra"]["opt"])
     print(f"{phase}: resumed at step {ck['extra']['step']}", flush=True)
-    return ck["extra"]["step"]
+    return ck["extra"]["step"], ck["extra"]["tokens"]
 
 
-def lm_phase(model: Llama, problems, steps: int, lr: float, batch: int, seed: int, part: Path) -> None:
+def lm_phase(model: Llama, problems, steps: int, lr: float, batch: int, seed: int, part: Path) -> int:
+    """Returns the tokens trained on."""
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    start = resume(model, opt, part, "lm")
+    if part.exists() and torch.load(part)["extra"]["phase"] == "head":
+        return torch.load(part)["extra"]["lm_tokens"]
+    start, tokens = resume(model, opt, part, "lm")
     rng = random.Random(seed + start)  # a resumed run draws fresh problems
     t0 = time.time()
     for step in range(start, steps):
         for gp in opt.param_groups:
             gp["lr"] = train_generator.lr_at(step, steps, lr, 20)
         chosen = [rng.choice(problems) for _ in range(batch)]
-        loss = train_generator.lm_loss(model, [prm_data.prm_ids(p.text, task.solution_steps(p)) for p in chosen])
+        seqs = [prm_data.prm_ids(p.text, task.solution_steps(p)) for p in chosen]
+        tokens += sum(len(x) for x in seqs)
+        loss = train_generator.lm_loss(model, seqs)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -65,23 +70,27 @@ def lm_phase(model: Llama, problems, steps: int, lr: float, batch: int, seed: in
         if (step + 1) % 50 == 0:
             print(f"lm step {step + 1} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
         if (step + 1) % 100 == 0 or step + 1 == steps:
-            common.save(model, part, {"phase": "lm", "step": step + 1, "opt": opt.state_dict()})
+            common.save(model, part, {"phase": "lm", "step": step + 1, "opt": opt.state_dict(), "tokens": tokens})
+    return tokens
 
 
-def head_phase(model: Llama, train, train_problems, steps: int, lr: float, batch: int, mix, seed: int, part: Path):
+def head_phase(model: Llama, train, train_problems, steps: int, lr: float, batch: int, mix, seed: int, part: Path,
+               lm_tokens: int) -> int:
+    """Returns the tokens the heads were fit on (a forward pass of the frozen backbone each)."""
     heads = [p for m in (model.score, model.feature_head) for p in m.parameters()]
     for p in model.parameters():
         p.requires_grad_(False)
     for p in heads:
         p.requires_grad_(True)
     opt = torch.optim.AdamW(heads, lr=lr, weight_decay=0.0)
-    start = resume(model, opt, part, "head")
+    start, tokens = resume(model, opt, part, "head")
     rng = random.Random(seed + start)
     t0 = time.time()
     for step in range(start, steps):
         for gp in opt.param_groups:
             gp["lr"] = train_generator.lr_at(step, steps, lr, 20)
         items = prm_data.mixed_batch(rng, batch, mix, train, train_problems)
+        tokens += sum(len(prm_data.prm_ids(q, st)) for q, st, _ in items)
         picked, labels = prm_data.prm_forward(model, items)
         loss = F.cross_entropy(picked, labels)
         opt.zero_grad()
@@ -91,7 +100,9 @@ def head_phase(model: Llama, train, train_problems, steps: int, lr: float, batch
             acc = (picked.argmax(-1) == labels).float().mean().item()
             print(f"head step {step + 1} loss {loss.item():.4f} acc {acc:.3f} {time.time() - t0:.0f}s", flush=True)
         if (step + 1) % 100 == 0 or step + 1 == steps:
-            common.save(model, part, {"phase": "head", "step": step + 1, "opt": opt.state_dict()})
+            common.save(model, part, {"phase": "head", "step": step + 1, "opt": opt.state_dict(), "tokens": tokens,
+                                      "lm_tokens": lm_tokens})
+    return tokens
 
 
 def main():
@@ -129,19 +140,23 @@ def main():
     lm_problems = problems[300:] + prm_data.training_problems(lm_rng, exclude | held_texts, 20000)
     part = a.out.with_suffix(".part.pt")
     t0 = time.time()
-    lm_phase(model, lm_problems, a.lm_steps, a.lm_lr, a.batch, a.seed * 1000 + 1, part)
-    head_phase(model, train, problems[300:], a.head_steps, a.head_lr, a.batch,
-               [float(x) for x in a.mix.split(",")], a.seed * 1000 + 2, part)
+    lm_tokens = lm_phase(model, lm_problems, a.lm_steps, a.lm_lr, a.batch, a.seed * 1000 + 1, part)
+    head_tokens = head_phase(model, train, problems[300:], a.head_steps, a.head_lr, a.batch,
+                             [float(x) for x in a.mix.split(",")], a.seed * 1000 + 2, part, lm_tokens)
     model.eval()
     held_out = prm_data.evaluate(model, held)
     print(f"held-out {json.dumps(held_out)}", flush=True)
     gen_extra = gen_ck.get("extra", {})
-    lm_tokens = gen_extra.get("tokens", 0)
+    params = model.param_count()
     extra = {"parameters": model.param_count(), "backbone": str(backbone.name), "sampler": str(a.generator.name),
              "lm_steps": a.lm_steps, "head_steps": a.head_steps,
              "trained_solutions": (a.lm_steps + a.head_steps) * a.batch, "sampled_pool": len(train),
              "share_of_correct_steps_in_samples": share, "mix": a.mix, "held_out": held_out,
-             "backbone_training_tokens": lm_tokens, "seconds_this_run": round(time.time() - t0, 1)}
+             "backbone_training_tokens": gen_extra.get("tokens", 0), "backbone_training_flops": gen_extra.get("training_flops", 0),
+             "prm_training_tokens": lm_tokens + head_tokens,
+             # LM phase: forward and backward through everything; head phase: a forward pass of the frozen backbone.
+             "prm_training_flops": 6 * params * lm_tokens + 2 * params * head_tokens,
+             "seconds_this_run": round(time.time() - t0, 1)}
     common.save(model, a.out, extra)
 
 
