@@ -37,12 +37,15 @@ def main():
     ap.add_argument("--limit", type=int, default=500)
     ap.add_argument("--pass-k", type=int, default=0)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     model, extra = common.load(a.checkpoint)
     rows = [json.loads(l) for l in a.test.read_text().splitlines() if l.strip()][: a.limit]
     overall, per = accuracy(model, rows)
     result = {"parameters": model.param_count(), "trained_sequences": extra.get("trained_sequences"),
+              "training_tokens": extra.get("tokens"), "training_flops": extra.get("training_flops"),
+              "selected_step": extra.get("step"), "recipe": extra.get("recipe"), "dev_greedy": extra.get("dev_greedy"),
               "problems": len(rows), "greedy_accuracy": overall, "greedy_accuracy_per_level": per}
     if a.pass_k:
         po, pp = accuracy(model, rows, temperature=0.8, samples=a.pass_k)

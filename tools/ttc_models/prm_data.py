@@ -28,7 +28,7 @@ def prm_ids(problem: str, steps: list[str]) -> list[int]:
 def labelled_data(a, rng: random.Random):
     """Training problems and the sampled pool split into held-out and training solutions.
 
-    Reads a.test, a.problems, a.generator, a.per_problem, a.temperature, a.seed; the pool is cached
+    Reads a.test, a.problems, a.generator (the model sampled), a.per_problem, a.temperature, a.seed; the pool is cached
     beside a.out. Returns (problems, test problems, held-out, training solutions, share of right steps).
     """
     exclude = {json.loads(line)["problem"] for line in a.test.read_text().splitlines() if line.strip()}
@@ -79,7 +79,7 @@ def sample_pool(gen_model, problems, per: int, temperature: float, seed: int):
     for i in range(0, len(problems), 128):
         chunk = problems[i:i + 128]
         outs = generate(gen_model, [vocab.prompt_ids(p.text) for p in chunk for _ in range(per)],
-                        max_new=200, temperature=temperature, generator=g)
+                        max_new=320, temperature=temperature, generator=g)
         for j, p in enumerate(chunk):
             for o in outs[j * per:(j + 1) * per]:
                 steps = [s for s in vocab.decode(o).split(task.STEP_SEPARATOR) if s.strip()]
