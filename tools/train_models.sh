@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Rebuilds the shipped tiny models from scratch (seeded, resumable): about 4 h on one core of the
-# 2-core machine (figures per stage below; the other core was busy with other work throughout).
+# Rebuilds the shipped tiny models from scratch (seeded, resumable): about 4.5 h of one core of the
+# 2-core machine per the figures below (the two generators can run at once, one per core; the other
+# core was busy with .NET builds and tests, or the other generator, throughout).
 # Needs Debian's python3-torch, python3-onnx, python3-matplotlib and libopenblas0-pthread on /usr/bin/python3.
 #   STAGE=all|data|small|large|prm|export  WORK=/tmp/ttc-train  bash tools/train_models.sh
 #
-# Stages (wall clock measured on one core of this 2-core machine, shared with .NET builds and tests):
+# Stages, wall clock measured for the shipped models on one core of this 2-core machine (shared):
 #   data    the dev split (250 problems, 50 per level, disjoint from the held-out set): seconds
-#   small   generator-small, 60,720 parameters, 6000 steps of batch 32:  ~40 min
-#   large   generator-large, 1,133,696 parameters, 3000 steps of batch 32: ~2 h
-#   prm     the PRM on the large generator's backbone, fit on the small generator's samples: ~45 min
+#   small   generator-small, 60,720 parameters, 4000 steps of batch 32: 67 min
+#   large   generator-large, 764,544 parameters, 4000 steps of batch 32: 2 h 40 min (4 s per step
+#           beside the small run and the builds)
+#   prm     the PRM on the large generator's backbone, fit on the small generator's samples: 31 min
 #   export  ONNX export, greedy accuracy on the 500 held-out problems, curves, model card: ~5 min
 # Both generators use one recipe (common.recipe): AdamW, 100 warmup steps, cosine cooldown to 2% of
 # the peak, peak lr 3e-3 x 64 / width; each keeps the checkpoint with the best dev greedy accuracy.

@@ -1,7 +1,7 @@
 """Write models/README.md from the training and evaluation records beside the models.
 
 Reads generator-{small,large}/{config,eval}.json and curve.jsonl, prm/training.json, and, where they
-exist, the CLI's eval/{small,large}/summary.json (the search results on the held-out set).
+exist, the CLI's eval/heldout*/summary.json (the search results on the held-out set).
 """
 import json
 import sys
@@ -123,24 +123,24 @@ lines += [
     f"{tail(curves['large'])}.",
     "",
 ]
-evals = {s: root.parent / "eval" / s / "summary.json" for s in SIZES}
-if all(p.exists() for p in evals.values()):
-    rows = [r for s in SIZES for r in json.loads(evals[s].read_text())["rows"]]
-    gparams = {"small": small["parameters"], "large": large["parameters"]}
+# The README's held-out runs (ttc eval): eval/heldout, and eval/heldout-256 for the n = 256 rows when present.
+evals = [p for p in (root.parent / "eval" / "heldout" / "summary.json", root.parent / "eval" / "heldout-256" / "summary.json") if p.exists()]
+if evals:
+    rows = [r for p in evals for r in json.loads(p.read_text())["rows"]]
     lines += [
         "## Search on the held-out set",
         "",
-        "From `eval/small` and `eval/large` (the README's commands; the first 200 held-out problems, 40 per",
-        "level). Generation FLOPs per problem are 2 x generator parameters x generated tokens plus",
-        f"2 x PRM parameters ({prm['parameters']:,}) x PRM tokens.",
+        "From `ttc eval` runs on the first 100 held-out problems, 20 per level (`eval/heldout`, and",
+        "`eval/heldout-256` for n = 256; the README has the commands). FLOPs per problem are 2 x generator",
+        f"parameters x generated tokens plus 2 x PRM parameters ({prm['parameters']:,}) x PRM tokens.",
         "",
         "| generator | strategy | n | accuracy | L1..L5 | gen tokens / problem | PRM tokens / problem | FLOPs / problem |",
         "|---|---|---:|---:|---|---:|---:|---:|",
     ]
     for r in rows:
-        flops = 2 * gparams[r["generator"]] * r["generatedTokensPerProblem"] + 2 * prm["parameters"] * r["prmTokensPerProblem"]
-        lines.append(f"| {r['generator']} | {r['strategy']} | {r['n']} | {pct(r['accuracy'])} | {levels(r['accuracyPerLevel'])} "
-                     f"| {r['generatedTokensPerProblem']:.0f} | {r['prmTokensPerProblem']:.0f} | {flops:.2e} |")
+        per = {k: v["accuracy"] for k, v in r["accuracyPerDifficulty"].items()}
+        lines.append(f"| {r['generator']} | {r['strategy']} | {r['n']} | {pct(r['accuracy'])} | {levels(per)} "
+                     f"| {r['generatedTokensPerProblem']:.0f} | {r['prmTokensPerProblem']:.0f} | {r['flopsPerProblem']:.2e} |")
     lines.append("")
 lines += [
     "## The PRM",
