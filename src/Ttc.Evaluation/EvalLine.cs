@@ -82,6 +82,10 @@ public sealed record EvalLine
     /// <summary>Why the problem was not solved (then <see cref="Correct"/> is false and it is left out of accuracy).</summary>
     public string? Skipped { get; init; }
 
+    /// <summary>The durable solve that answered it (batch runs of the service; absent in <c>ttc eval</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InstanceId { get; init; }
+
     /// <summary>The cell this line belongs to, seed included.</summary>
     [JsonIgnore]
     public string CellKey => string.Create(CultureInfo.InvariantCulture, $"{Generator}|{Label}|{N}|{Seed}|{BeamWidth}|{Aggregation}|{Lookahead}");

@@ -10,9 +10,11 @@ using Ttc.Search;
 namespace Ttc.Orchestrations;
 
 /// <summary>
-/// Writes a batch's <c>results.jsonl</c> (one line per problem: answer, correct, compute, or why it
-/// failed) and <c>summary.json</c> (accuracy overall and per level, compute) to
-/// <c>{hub}-results/{batchId}/</c>; returns the summary with their paths. Idempotent.
+/// Writes a batch's results to <c>{hub}-results/{batchId}/</c> in <c>ttc eval</c>'s formats, so the
+/// same tools read both: <c>results.jsonl</c> (one <see cref="EvalLine"/> per problem, a failed solve
+/// as skipped with its reason and every line with its solve's instance id), <c>summary.json</c> (the
+/// eval summary's rows, with the batch's id, failures, skipped dataset lines and compute), <c>table.md</c>
+/// and the accuracy plots. Returns the summary with the paths. Idempotent.
 /// </summary>
 public sealed class WriteBatchResultsActivity(BlobServiceClient blobs, StorageNames names) : TracedActivity<BatchResultsInput, JsonObject>
 {
@@ -20,66 +22,69 @@ public sealed class WriteBatchResultsActivity(BlobServiceClient blobs, StorageNa
     protected override async Task<JsonObject> RunCoreAsync(TaskActivityContext context, BatchResultsInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (results, summary) = Build(input);
+        var (results, summary, rows) = Build(input);
         var container = blobs.GetBlobContainerClient(names.ResultsContainer);
         await container.CreateIfNotExistsAsync();
         await container.GetBlobClient($"{input.BatchId}/results.jsonl").UploadAsync(BinaryData.FromString(results), overwrite: true);
         await container.GetBlobClient($"{input.BatchId}/summary.json").UploadAsync(BinaryData.FromString(summary.ToJsonString()), overwrite: true);
+        await container.GetBlobClient($"{input.BatchId}/table.md").UploadAsync(BinaryData.FromString(EvalSummary.Markdown(rows, DifficultyMethod.Level)), overwrite: true);
+        var folder = Directory.CreateTempSubdirectory("ttc-batch-plots-");
+        try
+        {
+            foreach (var plot in EvalPlots.Write(rows, folder.FullName, DifficultyMethod.Level))
+            {
+                await container.GetBlobClient($"{input.BatchId}/{Path.GetFileName(plot)}").UploadAsync(plot, overwrite: true);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
         summary["results"] = $"{container.Name}/{input.BatchId}/results.jsonl";
         summary["summary"] = $"{container.Name}/{input.BatchId}/summary.json";
         return summary;
     }
 
-    /// <summary>The results.jsonl text and the summary (pure, for tests).</summary>
-    internal (string Results, JsonObject Summary) Build(BatchResultsInput input)
+    /// <summary>The results.jsonl text, the summary and its rows (pure, for tests).</summary>
+    internal (string Results, JsonObject Summary, IReadOnlyList<EvalSummaryRow> Rows) Build(BatchResultsInput input)
     {
-        var lines = new StringBuilder();
-        var accuracy = new AccuracyTally();
+        var text = new StringBuilder();
+        var lines = new List<EvalLine>();
         var compute = new ComputeUsage();
         var problems = input.Dataset.Problems;
+        var config = input.Input.Config;
         for (int i = 0; i < problems.Count; i++)
         {
             var p = problems[i];
             var outcome = input.Outcomes[i];
             var result = outcome.Result;
-            bool ok = result?.Answer is { } answer && MathEquivalence.AreEquivalent(answer, p.Answer);
-            accuracy.Add(p.Level, ok);
             if (result is not null)
             {
                 compute.Add(result.Compute);
             }
 
-            lines.AppendLine(new JsonObject
+            var line = EvalLine.For(input.Input.Generator, config, p) with
             {
-                ["uniqueId"] = p.Id,
-                ["level"] = p.Level,
-                ["problem"] = p.Problem,
-                ["gold"] = p.Answer,
-                ["answer"] = result?.Answer,
-                ["correct"] = ok,
-                ["status"] = result is null ? "Failed" : "Completed",
-                ["reason"] = outcome.Failure,
-                ["instanceId"] = BatchOrchestrator.SolveId(input.BatchId, i),
-                ["generatedTokens"] = result?.Compute.GeneratedTokens,
-                ["prmTokens"] = result?.Compute.PrmTokens,
-            }.ToJsonString());
+                Difficulty = p.Level,
+                Answer = result?.Answer,
+                Correct = result?.Answer is { } answer && MathEquivalence.AreEquivalent(answer, p.Answer),
+                GeneratedTokens = result?.Compute.GeneratedTokens ?? 0,
+                PrmTokens = result?.Compute.PrmTokens ?? 0,
+                Seconds = result is null ? 0 : result.Compute.GenerationSeconds + result.Compute.ScoringSeconds,
+                Skipped = result is null ? "solve failed: " + outcome.Failure : null,
+                InstanceId = BatchOrchestrator.SolveId(input.BatchId, i),
+            };
+            lines.Add(line);
+            text.AppendLine(line.ToJson());
         }
 
-        var summary = new JsonObject
-        {
-            ["batchId"] = input.BatchId,
-            ["dataset"] = $"{names.DatasetContainer}/{input.Input.Dataset}",
-            ["strategy"] = input.Input.Config.Strategy,
-            ["n"] = input.Input.Config.N,
-            ["failed"] = input.Outcomes.Count(o => o.Result is null),
-            ["skippedLines"] = new JsonArray(input.Dataset.Skipped.Select(s => (JsonNode)new JsonObject { ["line"] = s.Line, ["reason"] = s.Reason }).ToArray()),
-        };
-        foreach (var (key, value) in accuracy.ToJson())
-        {
-            summary[key] = value?.DeepClone();
-        }
-
+        var rows = EvalSummary.Rows(lines);
+        var summary = EvalSummary.ToJson($"{names.DatasetContainer}/{input.Input.Dataset}", problems.Count, [config.Seed], DifficultyMethod.Level, complete: true, rows);
+        summary["batchId"] = input.BatchId;
+        summary["failed"] = input.Outcomes.Count(o => o.Result is null);
+        summary["skippedLines"] = new JsonArray(input.Dataset.Skipped.Select(s => (JsonNode)new JsonObject { ["line"] = s.Line, ["reason"] = s.Reason }).ToArray());
         summary["compute"] = JsonSerializer.SerializeToNode(compute, TtcJson.Options);
-        return (lines.ToString(), summary);
+        return (text.ToString(), summary, rows);
     }
 }

@@ -77,7 +77,8 @@ public sealed record SaveTreeInput(string InstanceId, SearchState State);
 /// <param name="Limit">Problems to take from the start (all when null).</param>
 /// <param name="MaxConcurrentSolves">Solve sub-orchestrations in flight at once (ttc:maxConcurrentSolves).</param>
 /// <param name="Options">How the solves run their activities.</param>
-public sealed record BatchInput(string Dataset, SearchConfig Config, int? Limit, int MaxConcurrentSolves, WorkflowOptions Options);
+/// <param name="Generator">The generator's name in results.jsonl and the summary (the served model's folder name).</param>
+public sealed record BatchInput(string Dataset, SearchConfig Config, int? Limit, int MaxConcurrentSolves, WorkflowOptions Options, string Generator = "generator");
 
 /// <summary>What to read for a batch.</summary>
 /// <param name="Dataset">Blob name in the datasets container.</param>

@@ -44,14 +44,18 @@ public class WorkflowTests
             new BatchInput("d.jsonl", new SearchConfig { Strategy = StrategyNames.Greedy }, null, 2, new WorkflowOptions()),
             new DatasetContent(problems, [new SkippedLine(3, "not a JSON object")]),
             [new ProblemOutcome(solved, null), new ProblemOutcome(null, "HttpRequestException: refused")]);
-        var (results, summary) = new WriteBatchResultsActivity(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true"), new StorageNames("hub")).Build(input);
+        var (results, summary, _) = new WriteBatchResultsActivity(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true"), new StorageNames("hub")).Build(input);
 
-        var lines = results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
-        Assert.True(lines[0]["correct"]!.GetValue<bool>());
-        Assert.Equal("Failed", lines[1]["status"]!.GetValue<string>());
-        Assert.Equal("HttpRequestException: refused", lines[1]["reason"]!.GetValue<string>());
-        Assert.Equal("batch-1-00001", lines[1]["instanceId"]!.GetValue<string>());
-        Assert.Equal(0.5, summary["accuracy"]!.GetValue<double>());
+        // ttc eval's line format: a failed solve is skipped with its reason and left out of accuracy.
+        var lines = results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(EvalLine.TryParse).ToList();
+        Assert.True(lines[0]!.Correct);
+        Assert.Equal("batch-1-00000", lines[0]!.InstanceId);
+        Assert.False(lines[1]!.Correct);
+        Assert.Equal("solve failed: HttpRequestException: refused", lines[1]!.Skipped);
+        Assert.Equal("batch-1-00001", lines[1]!.InstanceId);
+        var row = Assert.Single(summary["rows"]!.AsArray())!;
+        Assert.Equal(1.0, row["accuracy"]!.GetValue<double>());
+        Assert.Equal("b", row["skippedProblems"]![0]!["uniqueId"]!.GetValue<string>());
         Assert.Equal(1, summary["failed"]!.GetValue<int>());
         Assert.Equal(3, summary["skippedLines"]![0]!["line"]!.GetValue<int>());
         Assert.Equal(10, summary["compute"]!["generatedTokens"]!.GetValue<long>());

@@ -171,13 +171,23 @@ public class BatchApiTests(ServiceFixture service)
         var summaryBlob = blobs.GetBlobContainerClient(summaryPath[..summaryPath.IndexOf('/', StringComparison.Ordinal)]).GetBlobClient(summaryPath[(summaryPath.IndexOf('/', StringComparison.Ordinal) + 1)..]);
         var summary = JsonNode.Parse((await summaryBlob.DownloadContentAsync(ct)).Value.Content.ToString())!;
         Assert.Equal(50, summary["problems"]!.GetValue<int>());
-        Assert.InRange(summary["accuracy"]!.GetValue<double>(), 0, 1);
-        Assert.Equal(5, summary["accuracyPerLevel"]!.AsObject().Count);
+        // ttc eval's summary: one row for the batch's one cell.
+        var row = Assert.Single(summary["rows"]!.AsArray())!;
+        Assert.Equal("best_of_n", row["strategy"]!.GetValue<string>());
+        Assert.Equal(50, row["problems"]!.GetValue<int>());
+        Assert.InRange(row["accuracy"]!.GetValue<double>(), 0, 1);
+        Assert.Equal(5, row["accuracyPerDifficulty"]!.AsObject().Count);
         Assert.Equal(0, summary["failed"]!.GetValue<int>());
         Assert.True(summary["compute"]!["generatedTokens"]!.GetValue<long>() > 0);
         var resultsPath = output["results"]!.GetValue<string>();
         var results = (await blobs.GetBlobContainerClient(resultsPath[..resultsPath.IndexOf('/', StringComparison.Ordinal)]).GetBlobClient(resultsPath[(resultsPath.IndexOf('/', StringComparison.Ordinal) + 1)..]).DownloadContentAsync(ct)).Value.Content.ToString();
-        Assert.Equal(50, results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var resultLines = results.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Ttc.Evaluation.EvalLine.TryParse).ToList();
+        Assert.Equal(50, resultLines.Count);
+        Assert.All(resultLines, l => Assert.StartsWith(body["instanceId"]!.GetValue<string>() + "-", l!.InstanceId, StringComparison.Ordinal));
+        var folder = resultsPath[(resultsPath.IndexOf('/', StringComparison.Ordinal) + 1)..resultsPath.LastIndexOf('/')];
+        var resultsContainer = blobs.GetBlobContainerClient(resultsPath[..resultsPath.IndexOf('/', StringComparison.Ordinal)]);
+        Assert.True((await resultsContainer.GetBlobClient(folder + "/table.md").ExistsAsync(ct)).Value);
+        Assert.True((await resultsContainer.GetBlobClient(folder + "/" + Ttc.Evaluation.EvalPlots.BudgetPlot).GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength > 1000);
         Assert.Equal(51, summary["skippedLines"]![0]!["line"]!.GetValue<int>()); // the "not json" line, reported
         Assert.Equal(50, body["customStatus"]!["finished"]!.GetValue<int>());
     }

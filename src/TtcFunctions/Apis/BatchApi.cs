@@ -72,7 +72,7 @@ public static class BatchApi
             f.Fail("dataset", $"blob '{settings.DatasetContainer}/{dataset}' does not exist; upload the JSONL there first");
         }
 
-        return f.Errors.Count > 0 ? null : new BatchInput(dataset!, config, limit, settings.MaxConcurrentSolves, settings.Workflow());
+        return f.Errors.Count > 0 ? null : new BatchInput(dataset!, config, limit, settings.MaxConcurrentSolves, settings.Workflow(), Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.Generator)));
     }
 
     /// <summary>A batch queue message: the batch it asks for, or the problems with it as one line.</summary>
