@@ -103,6 +103,33 @@ public abstract class SearchStrategy
         return new StepRequest(state.Problem, prefix, toEnd ? null : c.StepSeparator, new Sampling(temperature ?? c.Temperature, c.TopP, c.MaxTokens, seed));
     }
 
+    /// <summary>A sampled whole solution as a completed beam with a new id (independent samples, probes).</summary>
+    protected static Beam CompletedSample(SearchState state, GeneratedStep result)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(result);
+        return new Beam
+        {
+            Id = state.TakeId(),
+            Steps = [result.Text],
+            StopReason = result.StopReason,
+            Completed = true,
+            GeneratedTokens = result.GeneratedTokens,
+        };
+    }
+
+    /// <summary>Puts each score result on the pending beam it answers, in order.</summary>
+    protected static void ScorePending(SearchState state, IReadOnlyList<StepScores> results)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(results);
+        for (int i = 0; i < results.Count; i++)
+        {
+            state.Pending[i].Scores = [.. results[i].Scores];
+            state.Pending[i].PrmTokens = results[i].Tokens;
+        }
+    }
+
     /// <summary>A request to score <paramref name="text"/>, split into steps at the configured separator.</summary>
     protected static ScoreRequest ScoreText(SearchState state, string text)
     {

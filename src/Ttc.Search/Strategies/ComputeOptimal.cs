@@ -75,14 +75,7 @@ public sealed class ComputeOptimal : SearchStrategy
             return;
         }
 
-        state.Pending = results.Select(r => new Beam
-        {
-            Id = state.TakeId(),
-            Steps = [r.Text],
-            StopReason = r.StopReason,
-            Completed = true,
-            GeneratedTokens = r.GeneratedTokens,
-        }).ToList();
+        state.Pending = results.Select(r => CompletedSample(state, r)).ToList();
         state.Phase = SearchPhase.Score;
     }
 
@@ -97,11 +90,7 @@ public sealed class ComputeOptimal : SearchStrategy
             return;
         }
 
-        for (int i = 0; i < results.Count; i++)
-        {
-            state.Pending[i].Scores = [.. results[i].Scores];
-            state.Pending[i].PrmTokens = results[i].Tokens;
-        }
+        ScorePending(state, results);
 
         var policy = state.Config.Policy!;
         double probe = state.Pending.Count == 0 ? 0 : state.Pending.Average(b => ScoreAggregation.Aggregate(b.Scores, policy.ProbeAggregation));

@@ -58,14 +58,7 @@ public abstract class IndependentSampling : SearchStrategy
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(results);
-        var samples = results.Select(r => new Beam
-        {
-            Id = state.TakeId(),
-            Steps = [r.Text],
-            StopReason = r.StopReason,
-            Completed = true,
-            GeneratedTokens = r.GeneratedTokens,
-        }).ToList();
+        var samples = results.Select(r => CompletedSample(state, r)).ToList();
         if (Scored)
         {
             state.Pending = samples;
@@ -83,11 +76,7 @@ public abstract class IndependentSampling : SearchStrategy
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(results);
-        for (int i = 0; i < results.Count; i++)
-        {
-            state.Pending[i].Scores = [.. results[i].Scores];
-            state.Pending[i].PrmTokens = results[i].Tokens;
-        }
+        ScorePending(state, results);
 
         state.Completed.AddRange(state.Pending);
         state.Pending = [];

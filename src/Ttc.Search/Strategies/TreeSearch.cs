@@ -81,11 +81,7 @@ public abstract class TreeSearch : SearchStrategy
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(results);
-        for (int i = 0; i < results.Count; i++)
-        {
-            state.Pending[i].Scores = [.. results[i].Scores];
-            state.Pending[i].PrmTokens = results[i].Tokens;
-        }
+        ScorePending(state, results);
 
         Choose(state);
         state.Pending = [];
