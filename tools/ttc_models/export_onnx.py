@@ -1,7 +1,10 @@
 """Export a checkpoint to ONNX in the Hugging Face Optimum decoder layout, with config and tokenizer files.
 
 Generator inputs: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value;
-outputs: logits, present.{i}.key/value. PRM: input_ids, attention_mask, position_ids -> logits [b, t, 2].
+outputs: logits, present.{i}.key/value. PRM: input_ids, attention_mask, position_ids -> logits [b, t, 2];
+a likelihood-feature PRM is exported incremental (unless --full): past_key_values.{i}.key/value and
+prm_state [b, width] in, present.{i}.key/value and prm_states [b, t, width] (the state after each new
+token) out, so a caller scores only the tokens a solution gained since its last scoring.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import torch
 
 import common
 import vocab
-from model import Llama
+from model import Llama, prm_state_width, prm_step
 
 
 class DecoderWithPast(torch.nn.Module):
@@ -24,6 +27,16 @@ class DecoderWithPast(torch.nn.Module):
     def forward(self, input_ids, attention_mask, position_ids, *past):
         logits, presents = self.m(input_ids, attention_mask, position_ids, list(past))
         return (logits, *presents)
+
+
+class IncrementalScorer(torch.nn.Module):
+    def __init__(self, m: Llama):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids, attention_mask, position_ids, prm_state, *past):
+        logits, presents, states = prm_step(self.m, input_ids, attention_mask, position_ids, list(past), prm_state)
+        return (logits, states, *presents)
 
 
 class Scorer(torch.nn.Module):
@@ -51,12 +64,26 @@ def hf_config(m: Llama, prm: bool) -> dict:
         cfg["num_labels"] = 2
         cfg["prm"] = {"convention": "step_tag_two_class", "step_tag": vocab.STEP_TAG, "positive_index": 1}
         if c.likelihood_features:
-            # Informational: the graph computes these itself from the full sequence (no KV cache).
+            # Informational: the graph computes these itself; an incremental graph carries what they need
+            # from earlier tokens in prm_state.
             cfg["prm"]["head_inputs"] = ["hidden_state", "step_log_likelihood"]
     return cfg
 
 
-def export(ckpt: Path, out: Path, prm: bool) -> None:
+def past_inputs(c, b: int, past_len: int, axes: dict, names_in: list, names_out: list) -> list:
+    """Random past tensors for tracing, with their names and dynamic axes added."""
+    past = []
+    for i in range(c.num_hidden_layers):
+        for kind in ("key", "value"):
+            past.append(torch.randn(b, c.num_key_value_heads, past_len, c.head_dim))
+            names_in.append(f"past_key_values.{i}.{kind}")
+            names_out.append(f"present.{i}.{kind}")
+            axes[names_in[-1]] = {0: "batch", 2: "past"}
+            axes[names_out[-1]] = {0: "batch", 2: "total"}
+    return past
+
+
+def export(ckpt: Path, out: Path, prm: bool, full: bool = False) -> None:
     m, _ = common.load(ckpt)
     if prm and m.feature_head is None:
         m.lm_head = None  # a likelihood-feature PRM reads its LM head inside the graph; others drop it
@@ -65,7 +92,19 @@ def export(ckpt: Path, out: Path, prm: bool) -> None:
     b, t, past_len = 2, 3, 4
     ids = torch.randint(10, vocab.VOCAB_SIZE, (b, t))
     pos = torch.arange(past_len, past_len + t).unsqueeze(0).expand(b, t)
-    if prm:
+    if prm and m.feature_head is not None and not full:
+        c = m.c
+        names_in, names_out = ["input_ids", "attention_mask", "position_ids", "prm_state"], ["logits", "prm_states"]
+        axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
+                "position_ids": {0: "batch", 1: "seq"}, "prm_state": {0: "batch"},
+                "logits": {0: "batch", 1: "seq"}, "prm_states": {0: "batch", 1: "seq"}}
+        past = past_inputs(c, b, past_len, axes, names_in, names_out)
+        state = torch.zeros(b, prm_state_width(c))
+        mask = torch.ones((b, past_len + t), dtype=torch.long)
+        torch.onnx.export(IncrementalScorer(m), (ids, mask, pos, state, *past), str(out / "model.onnx"),
+                          input_names=names_in, output_names=names_out, dynamic_axes=axes,
+                          opset_version=17, do_constant_folding=True)
+    elif prm:
         mask = torch.ones((b, t), dtype=torch.long)
         torch.onnx.export(Scorer(m), (ids, mask, pos - past_len), str(out / "model.onnx"),
                           input_names=["input_ids", "attention_mask", "position_ids"], output_names=["logits"],
@@ -74,17 +113,10 @@ def export(ckpt: Path, out: Path, prm: bool) -> None:
                           opset_version=17, do_constant_folding=True)
     else:
         c = m.c
-        past = []
         names_in, names_out = ["input_ids", "attention_mask", "position_ids"], ["logits"]
         axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
                 "position_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}}
-        for i in range(c.num_hidden_layers):
-            for kind in ("key", "value"):
-                past.append(torch.randn(b, c.num_key_value_heads, past_len, c.head_dim))
-                names_in.append(f"past_key_values.{i}.{kind}")
-                names_out.append(f"present.{i}.{kind}")
-                axes[names_in[-1]] = {0: "batch", 2: "past"}
-                axes[names_out[-1]] = {0: "batch", 2: "total"}
+        past = past_inputs(c, b, past_len, axes, names_in, names_out)
         mask = torch.ones((b, past_len + t), dtype=torch.long)
         torch.onnx.export(DecoderWithPast(m), (ids, mask, pos, *past), str(out / "model.onnx"),
                           input_names=names_in, output_names=names_out, dynamic_axes=axes,
@@ -102,5 +134,6 @@ if __name__ == "__main__":
     ap.add_argument("checkpoint", type=Path)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--prm", action="store_true")
+    ap.add_argument("--full", action="store_true", help="a PRM graph without KV cache (scores whole sequences only)")
     a = ap.parse_args()
-    export(a.checkpoint, a.out, a.prm)
+    export(a.checkpoint, a.out, a.prm, a.full)

@@ -184,3 +184,47 @@ def likelihood_features(lm_logits, input_ids, attention_mask, c: LlamaConfig):
     cum_sum = torch.cumsum(lpc, dim=1)
     step_sum = (same.float() * lpc[:, None, :]).sum(-1)
     return torch.stack([cum_sum / 10, cum_min, step_sum / 10, step_min], dim=-1)
+
+
+def prm_state_width(c: LlamaConfig) -> int:
+    """Floats a likelihood-feature PRM carries from one scoring call to the next (see prm_step)."""
+    return 5 + c.vocab_size
+
+
+def prm_step(m: Llama, input_ids, attention_mask, position_ids, past, state):
+    """Scores new tokens after a KV cache, as forward() scores the whole sequence at once.
+
+    The new tokens are right-padded (attention_mask's last t columns), the past left-padded. `state`
+    [b, prm_state_width] is what the features need from before the new tokens: the solution's
+    cumulative log-likelihood sum and min, the open step's sum and min (zero after a step tag), whether
+    the solution has started, and the LM's log-probabilities for the first new token. Returns the PRM
+    logits [b, t, 2], the presents, and the state after every new position [b, t, width], so a caller
+    can resume after any prefix. With an empty past and a zero state it equals forward().
+    """
+    c = m.c
+    x, presents = m(input_ids, attention_mask, position_ids, past, hidden=True)
+    lm = torch.log_softmax(m.lm_head(x), dim=-1)
+    b, t = input_ids.shape
+    new_mask = attention_mask[:, -t:] > 0
+    prev = torch.cat([state[:, None, 5:], lm[:, :-1]], dim=1)
+    lp = prev.gather(-1, input_ids[..., None]).squeeze(-1).clamp(min=-20.0)
+    tag = input_ids == c.step_tag_id
+    is_start = input_ids == c.solution_start_id
+    started = (torch.cumsum(is_start.long(), dim=1) > 0) | (state[:, None, 4] > 0.5)
+    counted = started & ~tag & ~is_start & new_mask
+    lpc = lp * counted
+    seg = torch.cumsum(tag.long(), dim=1) - tag.long()
+    causal = torch.arange(t)[None, :] <= torch.arange(t)[:, None]
+    upto = causal[None] & counted[:, None, :]
+    same = upto & (seg[:, :, None] == seg[:, None, :])
+    zeros = torch.zeros_like(lpc)[:, None, :]
+    carried = (seg == 0).float()  # positions still in the step that was open before the new tokens
+    cum_sum = state[:, None, 0] + torch.cumsum(lpc, dim=1)
+    cum_min = torch.minimum(state[:, None, 1], torch.where(upto, lpc[:, None, :], zeros).amin(-1))
+    step_sum = carried * state[:, None, 2] + (same.float() * lpc[:, None, :]).sum(-1)
+    step_min = torch.minimum(carried * state[:, None, 3], torch.where(same, lpc[:, None, :], zeros).amin(-1))
+    f = torch.stack([cum_sum / 10, cum_min, step_sum / 10, step_min], dim=-1)
+    logits = m.score(x) + m.feature_head(f)
+    open_ = (~tag).float()
+    after = torch.cat([torch.stack([cum_sum, cum_min, step_sum * open_, step_min * open_, started.float()], dim=-1), lm], dim=-1)
+    return logits, presents, after

@@ -207,7 +207,7 @@ internal sealed class KvBatch : IDisposable
     /// arrays of this size lingered in the large object heap long after their batch (masked columns must
     /// be finite, hence zeroed).
     /// </summary>
-    private static OrtValue Zeros(int b, int h, int columns, int d)
+    internal static OrtValue Zeros(int b, int h, int columns, int d)
     {
         if ((long)b * h * columns * d == 0)
         {

@@ -7,7 +7,8 @@ namespace Ttc.Inference.Onnx;
 /// A PRM on ONNX Runtime: a batch of solutions is one call; per-step scores in [0, 1]. An input
 /// longer than the model's positions (config.json's max_position_embeddings) is cut there: the steps
 /// that fit are scored and the others are reported in <see cref="StepScores.TruncatedSteps"/>, never
-/// scored at positions the model does not support.
+/// scored at positions the model does not support. A graph with a KV cache is scored incrementally
+/// (<see cref="IncrementalPrmScorer"/>): a solution scored before costs only its new tokens.
 /// </summary>
 public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
 {
@@ -17,9 +18,11 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     private readonly int _maxBatch;
     private readonly int _parallelism;
     private readonly int _heads;
+    private readonly IncrementalPrmScorer? _incremental;
 
-    private OnnxProcessRewardModel(InferenceSession session, ModelFolder folder, PrmPrompts prompts, int maxBatch, int parallelism)
+    private OnnxProcessRewardModel(InferenceSession session, ModelFolder folder, PrmPrompts prompts, int maxBatch, int parallelism, IncrementalPrmScorer? incremental)
     {
+        _incremental = incremental;
         _heads = System.Math.Max(1, folder.ConfigInt("num_attention_heads", 1));
         _session = session;
         _folder = folder;
@@ -38,6 +41,12 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     public int MaxPositions => _folder.MaxPositions;
 
     internal PrmPrompts Prompts => _prompts;
+
+    /// <summary>Whether the graph has a KV cache, so solutions scored before cost only their new tokens.</summary>
+    public bool IsIncremental => _incremental is not null;
+
+    /// <summary>Input tokens served from the cache of scored solutions instead of recomputed.</summary>
+    public long CachedTokens => _incremental?.CachedTokens ?? 0;
 
     /// <summary>Opens a PRM folder. Convention and step tag come from config.json's "prm" section unless given.</summary>
     /// <exception cref="ModelLoadException">Files are missing, or the graph's outputs do not fit the convention.</exception>
@@ -61,7 +70,8 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
             }
 
             options.EnsureValid();
-            return new OnnxProcessRewardModel(session, folder, prompts, options.MaxBatchSize, options.ResolvedDecodeParallelism);
+            var incremental = IncrementalPrmScorer.TryCreate(session, folder, prompts, width, options.PrefixCacheMegabytes * 1024L * 1024L);
+            return new OnnxProcessRewardModel(session, folder, prompts, options.MaxBatchSize, options.ResolvedDecodeParallelism, incremental);
         }
         catch
         {
@@ -89,7 +99,8 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
                         new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
                         chunk =>
                         {
-                            var scores = Score(chunk.Select(i => encoded[i]).ToList());
+                            var rows = chunk.Select(i => encoded[i]).ToList();
+                            var scores = _incremental?.Score(rows) ?? Score(rows);
                             for (int k = 0; k < chunk.Length; k++)
                             {
                                 results[chunk[k]] = scores[k];
@@ -143,13 +154,6 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
             owned.Add(OrtValue.CreateTensorValueFromMemory(pos, [b, t]));
         }
 
-        // A causal LM exported with a KV cache takes an empty past.
-        foreach (var (name, meta) in inputs.Where(p => p.Key.StartsWith("past_key_values.", StringComparison.Ordinal)))
-        {
-            names.Add(name);
-            owned.Add(OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, meta.Dimensions[1], 0, meta.Dimensions[3]]));
-        }
-
         try
         {
             using var options = new RunOptions();
@@ -180,5 +184,9 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _incremental?.Clear();
+        _session.Dispose();
+    }
 }

@@ -7,30 +7,41 @@ namespace Ttc.Inference.Onnx;
 /// one native block with a reference count. Native, because a cache entry lives for several rounds
 /// and then dies: as managed arrays they reached gen 2 and stayed there as garbage long after their
 /// eviction (a 256 MiB cache held over 500 MiB of heap in one n = 64 beam search). The cache holds one
-/// reference; a row that reuses the entry holds another until its prefill has copied it.
+/// reference; a row that reuses the entry holds another until its prefill has copied it. An entry may
+/// also keep a few floats per token beside the KV (a PRM's per-token logits and carried state).
 /// </summary>
 internal sealed unsafe class CachedPrefix
 {
     private readonly float* _data;
     private readonly int _arrayLength;
     private readonly int _arrays;
+    private readonly int _extraWidth;
     private int _references = 1;
 
-    /// <summary>Allocates <paramref name="arrays"/> tensors of <paramref name="arrayLength"/> floats for <paramref name="tokens"/>.</summary>
-    public CachedPrefix(int[] tokens, int arrays, int arrayLength)
+    /// <summary>
+    /// Allocates <paramref name="arrays"/> tensors of <paramref name="arrayLength"/> floats for
+    /// <paramref name="tokens"/>, and <paramref name="extraWidth"/> more floats per token.
+    /// </summary>
+    public CachedPrefix(int[] tokens, int arrays, int arrayLength, int extraWidth = 0)
     {
         Tokens = tokens;
         _arrays = arrays;
         _arrayLength = arrayLength;
-        _data = (float*)NativeMemory.Alloc((nuint)arrays * (nuint)arrayLength, sizeof(float));
+        _extraWidth = extraWidth;
+        _data = (float*)NativeMemory.Alloc(Floats, sizeof(float));
     }
 
     public int[] Tokens { get; }
 
-    public long Bytes => ((long)_arrays * _arrayLength * sizeof(float)) + (Tokens.Length * sizeof(int));
+    private nuint Floats => ((nuint)_arrays * (nuint)_arrayLength) + ((nuint)_extraWidth * (nuint)Tokens.Length);
+
+    public long Bytes => ((long)Floats * sizeof(float)) + (Tokens.Length * sizeof(int));
 
     /// <summary>Tensor <paramref name="index"/> (layer i's key is 2i, its value 2i + 1); valid while a reference is held.</summary>
     public Span<float> Kv(int index) => new(_data + ((long)index * _arrayLength), _arrayLength);
+
+    /// <summary>The extra floats kept for token <paramref name="token"/>; valid while a reference is held.</summary>
+    public Span<float> Extra(int token) => new(_data + ((long)_arrays * _arrayLength) + ((long)token * _extraWidth), _extraWidth);
 
     /// <summary>Takes a reference (only while another is held, e.g. under the cache's lock).</summary>
     public void Acquire() => Interlocked.Increment(ref _references);

@@ -1,0 +1,238 @@
+using Microsoft.ML.OnnxRuntime;
+using Ttc.Search;
+
+namespace Ttc.Inference.Onnx;
+
+/// <summary>
+/// Scores PRM inputs on a graph with a KV cache, reading only the tokens a solution gained since it
+/// was last scored. A beam search rescores every beam's whole solution at each step; read from
+/// scratch, that is several times the tokens the generator wrote, with the PRM's (larger) weights.
+/// Each scored solution is kept in a prefix cache with its KV, its per-token logits and the graph's
+/// carried state (<c>prm_state</c>, for heads whose features span the solution so far), so the next
+/// step starts where the last one ended. Past columns are left-padded, new tokens right-padded (the
+/// state after a row's last real token is then at a known column).
+/// </summary>
+internal sealed class IncrementalPrmScorer
+{
+    private const string StateInput = "prm_state";
+    private const string StatesOutput = "prm_states";
+
+    private readonly InferenceSession _session;
+    private readonly PrmPrompts _prompts;
+    private readonly PrefixCache? _cache;
+    private readonly string[] _pastNames;
+    private readonly string[] _outputNames;
+    private readonly bool _positionIds;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+    private readonly int _attentionHeads;
+    private readonly int _width;
+    private readonly int _stateWidth;
+
+    private IncrementalPrmScorer(InferenceSession session, PrmPrompts prompts, PrefixCache? cache, string[] pastNames, int kvHeads, int headDim, int attentionHeads, int width, int stateWidth)
+    {
+        _session = session;
+        _prompts = prompts;
+        _cache = cache;
+        _pastNames = pastNames;
+        _kvHeads = kvHeads;
+        _headDim = headDim;
+        _attentionHeads = attentionHeads;
+        _width = width;
+        _stateWidth = stateWidth;
+        _positionIds = session.InputMetadata.ContainsKey("position_ids");
+        var presents = pastNames.Select(n => "present." + n["past_key_values.".Length..]);
+        _outputNames = stateWidth > 0 ? ["logits", StatesOutput, .. presents] : ["logits", .. presents];
+    }
+
+    /// <summary>Prompt tokens served from the cache instead of recomputed.</summary>
+    public long CachedTokens => _cache?.HitTokens ?? 0;
+
+    /// <summary>
+    /// A scorer for <paramref name="session"/> when its graph takes a KV cache (past_key_values.{i}.key/value
+    /// in, present.{i}.key/value out), else null: such a graph is scored from scratch.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The graph has a KV cache but not the shapes or outputs this needs.</exception>
+    public static IncrementalPrmScorer? TryCreate(InferenceSession session, ModelFolder folder, PrmPrompts prompts, int width, long cacheBytes)
+    {
+        var inputs = session.InputMetadata;
+        var past = inputs.Keys.Where(k => k.StartsWith("past_key_values.", StringComparison.Ordinal)).ToArray();
+        if (past.Length == 0)
+        {
+            return null;
+        }
+
+        var missing = past.Select(n => "present." + n["past_key_values.".Length..]).Where(n => !session.OutputMetadata.ContainsKey(n)).ToList();
+        int stateWidth = inputs.TryGetValue(StateInput, out var state) ? state.Dimensions[^1] : 0;
+        if (missing.Count > 0 || stateWidth < 0 || (stateWidth > 0 && !session.OutputMetadata.ContainsKey(StatesOutput)))
+        {
+            throw new ModelLoadException($"ONNX file '{folder.OnnxFile}' takes a KV cache but lacks outputs for it ({string.Join(", ", missing.DefaultIfEmpty(StatesOutput))}), "
+                + "or its prm_state has no fixed width.");
+        }
+
+        var dims = inputs[past[0]].Dimensions;
+        int kvHeads = dims.Length == 4 && dims[1] > 0 ? dims[1] : folder.ConfigInt("num_key_value_heads", folder.ConfigInt("num_attention_heads", 1));
+        int heads = System.Math.Max(kvHeads, folder.ConfigInt("num_attention_heads", kvHeads));
+        int headDim = dims.Length == 4 && dims[3] > 0 ? dims[3] : folder.ConfigInt("head_dim", folder.ConfigInt("hidden_size", 0) / heads);
+        var cache = cacheBytes > 0 ? new PrefixCache(cacheBytes) : null;
+        return new IncrementalPrmScorer(session, prompts, cache, [.. past.OrderBy(Layer).ThenBy(n => n.EndsWith(".value", StringComparison.Ordinal))], kvHeads, headDim, heads, width, stateWidth);
+    }
+
+    private static int Layer(string name) => int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Scores <paramref name="batch"/> (one thread; callers run sub-batches in parallel).</summary>
+    public StepScores[] Score(IReadOnlyList<PrmInput> batch)
+    {
+        var hits = batch.Select(x => _cache?.Find(x.Ids)).ToArray();
+        try
+        {
+            return Score(batch, [.. hits.Select(h => h?.Entry)], [.. hits.Select(h => h?.Length ?? 0)]);
+        }
+        finally
+        {
+            foreach (var hit in hits)
+            {
+                hit?.Entry.Release();
+            }
+        }
+    }
+
+    /// <summary>Drops the cached solutions.</summary>
+    public void Clear() => _cache?.Clear();
+
+    private StepScores[] Score(IReadOnlyList<PrmInput> batch, CachedPrefix?[] entries, int[] cached)
+    {
+        int b = batch.Count, p = cached.Max(), n = Enumerable.Range(0, b).Max(i => batch[i].Ids.Length - cached[i]);
+        if (b > 1 && (long)b * _attentionHeads * n * (p + n) > KvBatch.MaxPrefillScores)
+        {
+            // Bounded attention per call, as for the generator's prefill: the arena keeps its peak.
+            int half = b / 2;
+            return [.. Score([.. batch.Take(half)], entries[..half], cached[..half]), .. Score([.. batch.Skip(half)], entries[half..], cached[half..])];
+        }
+
+        int h = _kvHeads, d = _headDim;
+        var ids = new long[b * n];
+        var pos = new long[b * n];
+        var mask = new long[b * (p + n)];
+        var state = new float[b * _stateWidth];
+        var owned = new List<OrtValue>();
+        try
+        {
+            var past = _pastNames.Select(_ => KvBatch.Zeros(b, h, p, d)).ToArray();
+            owned.AddRange(past);
+            for (int i = 0; i < b; i++)
+            {
+                int c = cached[i], fresh = batch[i].Ids.Length - c;
+                for (int j = 0; j < past.Length && c > 0; j++)
+                {
+                    var src = entries[i]!.Kv(j);
+                    var dst = past[j].GetTensorMutableDataAsSpan<float>();
+                    int columns = entries[i]!.Tokens.Length;
+                    for (int head = 0; head < h; head++)
+                    {
+                        src.Slice(head * columns * d, c * d).CopyTo(dst[(((((i * h) + head) * p) + p - c) * d)..]);
+                    }
+                }
+
+                if (c > 0 && _stateWidth > 0)
+                {
+                    entries[i]!.Extra(c - 1)[_width..].CopyTo(state.AsSpan(i * _stateWidth, _stateWidth));
+                }
+
+                Array.Fill(mask, 1L, (i * (p + n)) + p - c, c + fresh);
+                for (int k = 0; k < fresh; k++)
+                {
+                    ids[(i * n) + k] = batch[i].Ids[c + k];
+                    pos[(i * n) + k] = c + k;
+                }
+            }
+
+            var names = new List<string> { "input_ids", "attention_mask" };
+            owned.Add(OrtValue.CreateTensorValueFromMemory(ids, [b, n]));
+            owned.Add(OrtValue.CreateTensorValueFromMemory(mask, [b, p + n]));
+            if (_positionIds)
+            {
+                names.Add("position_ids");
+                owned.Add(OrtValue.CreateTensorValueFromMemory(pos, [b, n]));
+            }
+
+            if (_stateWidth > 0)
+            {
+                names.Add(StateInput);
+                owned.Add(OrtValue.CreateTensorValueFromMemory(state, [b, _stateWidth]));
+            }
+
+            names.AddRange(_pastNames);
+            var values = owned.Skip(past.Length).Concat(past).ToList();
+            using var options = new RunOptions();
+            using var outputs = _session.Run(options, names, values, _outputNames);
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            var result = new StepScores[b];
+            for (int i = 0; i < b; i++)
+            {
+                var row = batch[i];
+                int c = cached[i];
+                var scores = new double[row.Positions.Length];
+                for (int k = 0; k < scores.Length; k++)
+                {
+                    int at = row.Positions[k];
+                    scores[k] = _prompts.StepScore(at < c ? entries[i]!.Extra(at)[.._width] : logits.Slice(((i * n) + at - c) * _width, _width));
+                }
+
+                result[i] = new StepScores(scores, row.Ids.Length, row.TruncatedSteps);
+                if (_cache is not null)
+                {
+                    _cache.Add(Keep(row, entries[i], c, i, n, p, outputs));
+                }
+            }
+
+            return result;
+        }
+        finally
+        {
+            owned.ForEach(v => v.Dispose());
+        }
+    }
+
+    /// <summary>Row <paramref name="i"/>'s whole solution as a cache entry: the reused part from its entry, the rest from this call's outputs.</summary>
+    private CachedPrefix Keep(PrmInput row, CachedPrefix? entry, int c, int i, int n, int p, IDisposableReadOnlyCollection<OrtValue> outputs)
+    {
+        int h = _kvHeads, d = _headDim, total = row.Ids.Length, fresh = total - c, extra = _width + _stateWidth;
+        int presentsAt = _stateWidth > 0 ? 2 : 1;
+        var kept = new CachedPrefix(row.Ids, _pastNames.Length, h * total * d, extra);
+        for (int j = 0; j < _pastNames.Length; j++)
+        {
+            var present = outputs[presentsAt + j].GetTensorDataAsSpan<float>();
+            var dst = kept.Kv(j);
+            for (int head = 0; head < h; head++)
+            {
+                if (c > 0)
+                {
+                    entry!.Kv(j).Slice(head * entry.Tokens.Length * d, c * d).CopyTo(dst[(head * total * d)..]);
+                }
+
+                present.Slice((((i * h) + head) * (p + n) + p) * d, fresh * d).CopyTo(dst[(((head * total) + c) * d)..]);
+            }
+        }
+
+        var logits = outputs[0].GetTensorDataAsSpan<float>();
+        var states = _stateWidth > 0 ? outputs[1].GetTensorDataAsSpan<float>() : default;
+        for (int k = 0; k < total; k++)
+        {
+            var slot = kept.Extra(k);
+            if (k < c)
+            {
+                entry!.Extra(k).CopyTo(slot);
+                continue;
+            }
+
+            logits.Slice(((i * n) + k - c) * _width, _width).CopyTo(slot);
+            if (_stateWidth > 0)
+            {
+                states.Slice(((i * n) + k - c) * _stateWidth, _stateWidth).CopyTo(slot[_width..]);
+            }
+        }
+
+        return kept;
+    }
+}
