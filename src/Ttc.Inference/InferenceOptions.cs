@@ -35,9 +35,10 @@ public sealed class InferenceOptions
     public int DecodeParallelism { get; set; }
 
     /// <summary>
-    /// Memory for cached prefixes (KV tensors of recent prompts), in MiB. 0 turns the cache off. Default 64:
-    /// a beam search at n = 64 on the shipped models served 98% of its prompt tokens from the cache at 64
-    /// MiB, as at 256, and a cache only needs to hold about one round of a batch's sequences.
+    /// Memory for cached prefixes (KV tensors of recent prompts), in MiB, for each model: the generator's
+    /// prompts, and a PRM with a KV cache its scored solutions. 0 turns the caches off. Default 64: a beam
+    /// search at n = 64 on the shipped models served 98% of its prompt tokens from the cache at 64 MiB, as
+    /// at 256, and a cache only needs to hold about one round of a batch's sequences.
     /// </summary>
     public int PrefixCacheMegabytes { get; set; } = 64;
 

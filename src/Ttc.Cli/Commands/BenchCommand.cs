@@ -29,11 +29,17 @@ internal static class BenchCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Searches at once in the second measurement.", DefaultValueFactory = _ => 16 };
         var intraOp = new Option<int>("--intra-op-threads") { Description = "ONNX Runtime threads per operator (0: the default, one per sub-batch on CPU).", DefaultValueFactory = _ => 0 };
         var decodeParallelism = new Option<int>("--decode-parallelism") { Description = "Sub-batches run at once, each on its own thread (0: the default, one per core on CPU).", DefaultValueFactory = _ => 0 };
-        var search = new Command("search", "Problems per minute of Best-of-N (n = 4) and beam search (n = 16) at concurrency 1 and K, with the mean model batch each reached.") { searchProblems, concurrency, intraOp, decodeParallelism };
+        var searchCache = new Option<int?>("--prefix-cache-mb") { Description = "Each model's prefix cache in MiB (default: the inference default)." };
+        var search = new Command("search", "Problems per minute of Best-of-N (n = 4) and beam search (n = 16) at concurrency 1 and K, with the mean model batch each reached.") { searchProblems, concurrency, intraOp, decodeParallelism, searchCache };
         search.SetAction((parse, ct) => SearchBench.RunAsync(
             parse.GetValue(searchProblems),
             parse.GetValue(concurrency),
-            new Ttc.Inference.InferenceOptions { IntraOpThreads = parse.GetValue(intraOp), DecodeParallelism = parse.GetValue(decodeParallelism) },
+            new Ttc.Inference.InferenceOptions
+            {
+                IntraOpThreads = parse.GetValue(intraOp),
+                DecodeParallelism = parse.GetValue(decodeParallelism),
+                PrefixCacheMegabytes = parse.GetValue(searchCache) ?? new Ttc.Inference.InferenceOptions().PrefixCacheMegabytes,
+            },
             stdout,
             stderr,
             ct));

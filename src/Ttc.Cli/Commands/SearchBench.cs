@@ -35,7 +35,6 @@ internal static class SearchBench
         var dataset = ModelCatalog.ReadDataset("synthetic", problems + 8);
         var warmUp = dataset.Skip(problems).ToList();
         var measured = dataset.Take(problems).ToList();
-        using var prm = ModelCatalog.OpenPrm("prm", options);
         stdout.WriteLine($"search throughput, small generator, {measured.Count} synthetic problems, {Environment.ProcessorCount} cores, "
             + $"intraOpThreads {options.ResolvedIntraOpThreads}, decodeParallelism {options.ResolvedDecodeParallelism}");
         foreach (var config in new[]
@@ -47,28 +46,35 @@ internal static class SearchBench
             Measurement? alone = null;
             foreach (int k in new[] { 1, concurrency })
             {
-                var m = await MeasureAsync(config, measured, warmUp, prm, options, k, ct);
+                var m = await MeasureAsync(config, measured, warmUp, options, k, ct);
                 alone ??= m;
                 stdout.WriteLine($"{config.Strategy} n={config.N}, concurrency {k,2}: {m.PerMinute,7:F1} problems/min ({m.PerMinute / alone.PerMinute:F2}x concurrency 1); "
-                    + $"mean batch {m.Stats.MeanGenerationBatch:F1} sequences per generator call, {m.Stats.MeanScoringBatch:F1} per PRM call; accuracy {m.Accuracy:P1}");
+                    + $"mean batch {m.Stats.MeanGenerationBatch:F1} sequences per generator call, {m.Stats.MeanScoringBatch:F1} per PRM call; "
+                    + $"time in the generator {m.GeneratorShare:P0}, in the PRM {m.PrmShare:P0} ({m.PrmCachedShare:P0} of its input tokens from its cache); accuracy {m.Accuracy:P1}");
             }
         }
 
         return ExitCodes.Ok;
     }
 
-    private sealed record Measurement(double PerMinute, RunnerStats Stats, double Accuracy);
+    private sealed record Measurement(double PerMinute, RunnerStats Stats, double Accuracy, double GeneratorShare, double PrmShare, double PrmCachedShare);
 
-    private static async Task<Measurement> MeasureAsync(SearchConfig config, List<EvalProblem> problems, List<EvalProblem> warmUp, IProcessRewardModel prm, InferenceOptions options, int concurrency, CancellationToken ct)
+    private static async Task<Measurement> MeasureAsync(SearchConfig config, List<EvalProblem> problems, List<EvalProblem> warmUp, InferenceOptions options, int concurrency, CancellationToken ct)
     {
-        // A fresh generator per measurement, so no run reuses another's prefix cache.
-        using var generator = OnnxStepGenerator.Open(ModelCatalog.GeneratorFolder("small"), options);
+        // Fresh models per measurement, so no run reuses another's caches.
+        using var onnxGenerator = OnnxStepGenerator.Open(ModelCatalog.GeneratorFolder("small"), options);
+        using var onnxPrm = ModelCatalog.OpenPrm("prm", options);
+        var generator = new TimedGenerator(onnxGenerator);
+        var prm = new TimedPrm(onnxPrm);
         var context = new SearchContext(generator, prm);
         var strategy = StrategyRegistry.Get(config.Strategy);
         await new SearchRunner(context, concurrency).RunAsync(warmUp.Select((p, i) => (i, strategy.Start(p.Problem, config))), (_, _, _) => Task.CompletedTask, cancellationToken: ct);
 
         var runner = new SearchRunner(context, concurrency);
         var tally = new AccuracyTally();
+        generator.Elapsed = prm.Elapsed = TimeSpan.Zero;
+        prm.Tokens = 0;
+        long cachedBefore = onnxPrm.CachedTokens;
         var clock = Stopwatch.StartNew();
         await runner.RunAsync(
             problems.Select((p, i) => (i, strategy.Start(p.Problem, config))),
@@ -78,6 +84,44 @@ internal static class SearchBench
                 return Task.CompletedTask;
             },
             cancellationToken: ct);
-        return new Measurement(problems.Count / clock.Elapsed.TotalMinutes, runner.Stats, tally.Accuracy);
+        var total = clock.Elapsed;
+        return new Measurement(
+            problems.Count / total.TotalMinutes,
+            runner.Stats,
+            tally.Accuracy,
+            generator.Elapsed / total,
+            prm.Elapsed / total,
+            prm.Tokens == 0 ? 0 : (double)(onnxPrm.CachedTokens - cachedBefore) / prm.Tokens);
+    }
+
+    /// <summary>Time spent in the generator's calls.</summary>
+    private sealed class TimedGenerator(IStepGenerator inner) : IStepGenerator
+    {
+        public TimeSpan Elapsed { get; set; }
+
+        public async Task<IReadOnlyList<GeneratedStep>> GenerateAsync(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken = default)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var result = await inner.GenerateAsync(requests, cancellationToken);
+            Elapsed += Stopwatch.GetElapsedTime(start);
+            return result;
+        }
+    }
+
+    /// <summary>Time spent in the PRM's calls, and the input tokens it was given.</summary>
+    private sealed class TimedPrm(IProcessRewardModel inner) : IProcessRewardModel
+    {
+        public TimeSpan Elapsed { get; set; }
+
+        public long Tokens { get; set; }
+
+        public async Task<IReadOnlyList<StepScores>> ScoreAsync(IReadOnlyList<ScoreRequest> requests, CancellationToken cancellationToken = default)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var result = await inner.ScoreAsync(requests, cancellationToken);
+            Elapsed += Stopwatch.GetElapsedTime(start);
+            Tokens += result.Sum(r => (long)r.Tokens);
+            return result;
+        }
     }
 }

@@ -17,6 +17,9 @@ internal sealed class IncrementalPrmScorer
     private const string StateInput = "prm_state";
     private const string StatesOutput = "prm_states";
 
+    /// <summary>Shortest shared prefix worth a call of its own (<see cref="Seed"/>).</summary>
+    private const int MinShared = 16;
+
     private readonly InferenceSession _session;
     private readonly PrmPrompts _prompts;
     private readonly PrefixCache? _cache;
@@ -97,6 +100,61 @@ internal sealed class IncrementalPrmScorer
         }
     }
 
+    /// <summary>Tokens of <paramref name="input"/> the cache cannot serve now (to order rows; takes nothing).</summary>
+    public int Fresh(PrmInput input) => input.Ids.Length - (_cache?.Peek(input.Ids) ?? 0);
+
+    /// <summary>
+    /// Caches the prefixes several of <paramref name="inputs"/> share and the cache cannot serve yet, so
+    /// each is read once: first what all share (the system prompt), then what each group under it shares
+    /// (a problem and its solutions' first steps). The first scoring of a problem's n solutions otherwise
+    /// reads its prompt n times.
+    /// </summary>
+    public void Seed(IReadOnlyList<PrmInput> inputs)
+    {
+        if (_cache is null || inputs.Count < 2)
+        {
+            return;
+        }
+
+        var rows = inputs.Select(x => x.Ids).Order(Comparer<int[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToArray();
+        var lcp = Enumerable.Range(1, rows.Length - 1).Select(k => rows[k - 1].AsSpan().CommonPrefixLength(rows[k])).ToArray();
+        int all = lcp.Min();
+        ScorePrefixes([.. Shared(rows[0], all, rows[0])]);
+        var groups = new List<int[]>();
+        for (int start = 0, k = 0; k < rows.Length; k++)
+        {
+            if (k == rows.Length - 1 || lcp[k] == all)
+            {
+                if (k > start)
+                {
+                    int common = lcp[start..k].Min();
+                    groups.AddRange(Shared(rows[start], common, rows[start]));
+                }
+
+                start = k + 1;
+            }
+        }
+
+        ScorePrefixes(groups);
+    }
+
+    private void ScorePrefixes(List<int[]> prefixes)
+    {
+        if (prefixes.Count > 0)
+        {
+            _ = Score([.. prefixes.Select(ids => new PrmInput(ids, []))]);
+        }
+    }
+
+    /// <summary>The first <paramref name="length"/> tokens of <paramref name="row"/>, when worth reading once for several rows.</summary>
+    private IEnumerable<int[]> Shared(int[] row, int length, int[] probe)
+    {
+        if (length >= MinShared && _cache!.Peek(probe) + MinShared <= length)
+        {
+            yield return row[..length];
+        }
+    }
+
     /// <summary>Drops the cached solutions.</summary>
     public void Clear() => _cache?.Clear();
 
@@ -125,13 +183,7 @@ internal sealed class IncrementalPrmScorer
                 int c = cached[i], fresh = batch[i].Ids.Length - c;
                 for (int j = 0; j < past.Length && c > 0; j++)
                 {
-                    var src = entries[i]!.Kv(j);
-                    var dst = past[j].GetTensorMutableDataAsSpan<float>();
-                    int columns = entries[i]!.Tokens.Length;
-                    for (int head = 0; head < h; head++)
-                    {
-                        src.Slice(head * columns * d, c * d).CopyTo(dst[(((((i * h) + head) * p) + p - c) * d)..]);
-                    }
+                    entries[i]!.CopyKv(j, c, h, d, past[j].GetTensorMutableDataAsSpan<float>()[(((i * h * p) + p - c) * d)..], p * d);
                 }
 
                 if (c > 0 && _stateWidth > 0)
@@ -194,42 +246,34 @@ internal sealed class IncrementalPrmScorer
         }
     }
 
-    /// <summary>Row <paramref name="i"/>'s whole solution as a cache entry: the reused part from its entry, the rest from this call's outputs.</summary>
+    /// <summary>
+    /// Row <paramref name="i"/>'s whole solution as a cache entry: its own part (the tokens this call read)
+    /// from this call's outputs, after the first <paramref name="c"/> tokens of the entry it reused.
+    /// </summary>
     private CachedPrefix Keep(PrmInput row, CachedPrefix? entry, int c, int i, int n, int p, IDisposableReadOnlyCollection<OrtValue> outputs)
     {
-        int h = _kvHeads, d = _headDim, total = row.Ids.Length, fresh = total - c, extra = _width + _stateWidth;
+        int h = _kvHeads, d = _headDim, fresh = row.Ids.Length - c;
         int presentsAt = _stateWidth > 0 ? 2 : 1;
-        var kept = new CachedPrefix(row.Ids, _pastNames.Length, h * total * d, extra);
+        var kept = new CachedPrefix(row.Ids, _pastNames.Length, h * fresh * d, _width + _stateWidth, entry, c);
         for (int j = 0; j < _pastNames.Length; j++)
         {
             var present = outputs[presentsAt + j].GetTensorDataAsSpan<float>();
             var dst = kept.Kv(j);
             for (int head = 0; head < h; head++)
             {
-                if (c > 0)
-                {
-                    entry!.Kv(j).Slice(head * entry.Tokens.Length * d, c * d).CopyTo(dst[(head * total * d)..]);
-                }
-
-                present.Slice((((i * h) + head) * (p + n) + p) * d, fresh * d).CopyTo(dst[(((head * total) + c) * d)..]);
+                present.Slice((((i * h) + head) * (p + n) + p) * d, fresh * d).CopyTo(dst[(head * fresh * d)..]);
             }
         }
 
         var logits = outputs[0].GetTensorDataAsSpan<float>();
         var states = _stateWidth > 0 ? outputs[1].GetTensorDataAsSpan<float>() : default;
-        for (int k = 0; k < total; k++)
+        for (int k = 0; k < fresh; k++)
         {
-            var slot = kept.Extra(k);
-            if (k < c)
-            {
-                entry!.Extra(k).CopyTo(slot);
-                continue;
-            }
-
-            logits.Slice(((i * n) + k - c) * _width, _width).CopyTo(slot);
+            var slot = kept.Extra(c + k);
+            logits.Slice(((i * n) + k) * _width, _width).CopyTo(slot);
             if (_stateWidth > 0)
             {
-                states.Slice(((i * n) + k - c) * _stateWidth, _stateWidth).CopyTo(slot[_width..]);
+                states.Slice(((i * n) + k) * _stateWidth, _stateWidth).CopyTo(slot[_width..]);
             }
         }
 

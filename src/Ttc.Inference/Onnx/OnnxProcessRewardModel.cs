@@ -89,7 +89,9 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
             {
                 var encoded = requests.Select(r => _prompts.Encode(r).Fit(_folder.MaxPositions)).ToList();
                 var results = new StepScores[requests.Count];
-                var order = Enumerable.Range(0, requests.Count).OrderBy(i => encoded[i].Ids.Length).ToList();
+                _incremental?.Seed(encoded);
+                // Similar lengths share a sub-batch; incrementally, the lengths still to read.
+                var order = Enumerable.Range(0, requests.Count).OrderBy(i => _incremental?.Fresh(encoded[i]) ?? encoded[i].Ids.Length).ToList();
                 // Like the generator's sub-batches: with decodeParallelism > 1, slices of similar length run at once, each on its own thread.
                 int size = System.Math.Min(_maxBatch, System.Math.Max(1, (order.Count + _parallelism - 1) / _parallelism));
                 try
