@@ -15,6 +15,7 @@ from pathlib import Path
 import torch
 
 import common
+import genai_config
 import vocab
 from model import Llama, prm_state_width, prm_step
 
@@ -125,6 +126,7 @@ def export(ckpt: Path, out: Path, prm: bool, full: bool = False) -> None:
     gen_cfg = {"bos_token_id": vocab.BOS_ID, "eos_token_id": vocab.EOS_ID, "pad_token_id": vocab.PAD_ID}
     if not prm:
         (out / "generation_config.json").write_text(json.dumps(gen_cfg, indent=1))
+        genai_config.write(out, hf_config(m, prm), names_in, names_out)
     vocab.write_tokenizer(out)
     print(f"exported {ckpt} -> {out}")
 

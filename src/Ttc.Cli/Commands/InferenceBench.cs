@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Ttc.Inference;
 using Ttc.Search;
 
@@ -7,61 +9,92 @@ namespace Ttc.Cli.Commands;
 /// <summary>Generation and PRM throughput on the shipped models (figures printed, ratios in one run).</summary>
 internal static class InferenceBench
 {
-    public static async Task<int> RunAsync(string generatorName, string prmName, TextWriter stdout, CancellationToken ct)
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>What to measure: the models, the batch sizes, tokens per sequence, and the output form.</summary>
+    public sealed record Settings(string Generator, string Prm, IReadOnlyList<int> Batches, int MaxTokens, bool Json);
+
+    /// <summary>One batch size under one setting.</summary>
+    public sealed record Run(
+        string Setting,
+        int IntraOpThreads,
+        int DecodeParallelism,
+        int Batch,
+        int Rounds,
+        double TokensPerSecond,
+        double PrefillTokensPerSecond,
+        double DecodeTokensPerSecond,
+        double MeanPromptTokens,
+        double MeanGeneratedTokens,
+        double Gflops,
+        double PrefillGflops,
+        double DecodeGflops,
+        double ShareOfSgemmPeak,
+        double PeakWorkingSetMiB);
+
+    public static async Task<int> RunAsync(Settings s, TextWriter stdout, CancellationToken ct)
     {
-        // First one batch on all cores (the setting before sub-batches were the default), then the default.
-        var options = new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = Environment.ProcessorCount, DecodeParallelism = 1 };
-        var folder = ModelCatalog.GeneratorFolder(generatorName);
-        double peak = PeakGflops();
-        stdout.WriteLine($"generator {folder}: {Parameters(folder) / 1e6:F2} M parameters; CPU peak estimate {peak:F0} GFLOP/s ({Environment.ProcessorCount} cores); first one batch on {Environment.ProcessorCount} intra-op threads:");
-        double batch1 = 0;
-        foreach (int batch in new[] { 1, 16, 64 })
+        int cores = Environment.ProcessorCount;
+        var folder = ModelCatalog.GeneratorFolder(s.Generator);
+        var flops = DecoderFlops.Open(folder);
+        double peak = SgemmPeak.Measure(cores);
+        var human = s.Json ? TextWriter.Null : stdout;
+        human.WriteLine($"generator {folder}: {flops.Parameters / 1e6:F2} M parameters; ONNX Runtime SGEMM peak {peak:F0} GFLOP/s (1024^3 MatMul on {cores} threads)");
+
+        // First one batch on all cores (the setting before sub-batches were the default), then the default:
+        // each core decodes its own sub-batch on one intra-op thread.
+        var settings = new (string Name, InferenceOptions Options)[]
         {
-            var m = await MeasureAsync(generatorName, options, batch, ct);
-            batch1 = batch == 1 ? m.Tps : batch1;
-            double gflops = 2 * Parameters(folder) * m.Tps / 1e9;
-            stdout.WriteLine($"batch {batch,3}: {m.Tps,8:F0} generated tokens/s ({m.Tps / batch1:F1}x batch 1); prefill {m.PrefillTps:F0} tokens/s, decode {m.DecodeTps:F0} tokens/s; ~{gflops:F2} GFLOP/s = {gflops / peak:P1} of peak");
-            if (batch == 64)
+            ("one-batch", new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = cores, DecodeParallelism = 1 }),
+            ("sub-batches", new InferenceOptions { PrefixCacheMegabytes = 0 }),
+        };
+        var runs = new List<Run>();
+        foreach (var (name, options) in settings)
+        {
+            human.WriteLine(name == "one-batch"
+                ? $"one batch on {cores} intra-op threads:"
+                : $"as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread each; batch 1 is one sub-batch):");
+            foreach (int batch in s.Batches)
             {
-                stdout.WriteLine($"peak working set after batch 64: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
+                var run = await MeasureAsync(s, name, options, batch, flops, peak, ct);
+                runs.Add(run);
+                double best1 = runs.Where(r => r.Batch == 1).Select(r => r.TokensPerSecond).DefaultIfEmpty(double.NaN).Max();
+                human.WriteLine($"batch {batch,3}: {run.TokensPerSecond,8:F0} generated tokens/s ({run.TokensPerSecond / best1:F1}x the best batch 1 so far); prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
             }
         }
 
-        // The same batches with the default: each core decodes its own sub-batch on one intra-op thread.
-        int cores = Environment.ProcessorCount;
-        var split = new InferenceOptions { PrefixCacheMegabytes = 0 };
-        var one = await MeasureAsync(generatorName, split, 1, ct);
-        double best1 = System.Math.Max(batch1, one.Tps);
-        stdout.WriteLine($"batch   1 on 1 intra-op thread: {one.Tps,8:F0} generated tokens/s; best batch 1: {best1:F0}");
-        foreach (int batch in new[] { 16, 64 })
+        double prmTps = await PrmAsync(s.Prm, settings[0].Options, ct);
+        human.WriteLine($"PRM {ModelCatalog.PrmFolder(s.Prm)}: {prmTps:F0} scored tokens/s (batches of 64 solutions)");
+        if (s.Json)
         {
-            var m = await MeasureAsync(generatorName, split, batch, ct);
-            stdout.WriteLine($"batch {batch,3} as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread): {m.Tps,8:F0} generated tokens/s ({m.Tps / best1:F1}x the best batch 1)");
+            var report = new
+            {
+                Generator = folder,
+                Cores = cores,
+                flops.Parameters,
+                flops.MatmulParameters,
+                FlopsFormula = DecoderFlops.Formula,
+                SgemmPeakGflops = peak,
+                SgemmPeakMethod = $"best of 8 MatMul calls of two 1024x1024 float matrices in ONNX Runtime on {cores} intra-op threads",
+                Workload = new { Prompts = "chat-template prompts 'Compute i * 7 + j - 3.'", s.MaxTokens, Temperature = 0.8, TopP = 1.0, PrefixCache = false },
+                PhaseRatesNote = "prefill and decode tokens/s are over the time inside those calls, summed over sub-batches running at once",
+                Runs = runs,
+                PeakWorkingSetMiB = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0),
+                Prm = new { Folder = ModelCatalog.PrmFolder(s.Prm), ScoredTokensPerSecond = prmTps, BatchSolutions = 64 },
+            };
+            stdout.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
         }
 
-        using var prm = ModelCatalog.OpenPrm(prmName, options);
-        var solutions = Enumerable.Range(0, 64).Select(i => new ScoreRequest($"Compute {i} + 4 * 3.", [$"## Step 1: {i} + 4 = {i + 4}.", $"## Step 2: {i + 4} * 3 = {(i + 4) * 3}.", $"Therefore, the final answer is: $\\boxed{{{(i + 4) * 3}}}$. I hope it is correct."])).ToList();
-        await prm.ScoreAsync(solutions, ct); // warm-up at the measured batch size
-        var prmClock = Stopwatch.StartNew();
-        long prmTokens = 0;
-        for (int r = 0; r < 5; r++)
-        {
-            prmTokens += (await prm.ScoreAsync(solutions, ct)).Sum(s => (long)s.Tokens);
-        }
-
-        stdout.WriteLine($"PRM {ModelCatalog.PrmFolder(prmName)}: {prmTokens / prmClock.Elapsed.TotalSeconds:F0} scored tokens/s (batches of 64 solutions)");
         return ExitCodes.Ok;
     }
 
-    private sealed record Throughput(double Tps, double PrefillTps, double DecodeTps);
-
     /// <summary>Generated tokens/s over whole GenerateAsync calls of <paramref name="batch"/> sampled solutions (after a warm-up).</summary>
-    private static async Task<Throughput> MeasureAsync(string generatorName, InferenceOptions options, int batch, CancellationToken ct)
+    private static async Task<Run> MeasureAsync(Settings s, string setting, InferenceOptions options, int batch, DecoderFlops flops, double peak, CancellationToken ct)
     {
-        using var handle = ModelCatalog.OpenGenerator(generatorName, options);
+        using var handle = ModelCatalog.OpenGenerator(s.Generator, options);
         var gen = handle.Onnx ?? throw new ModelLoadException("bench inference measures the ONNX backend: give a model name or folder, not a URL");
         var requests = Enumerable.Range(0, batch)
-            .Select(i => new StepRequest($"Compute {i % 9 + 1} * 7 + {i % 5 + 2} - 3.", string.Empty, null, new Sampling(0.8, 1.0, 400, i)))
+            .Select(i => new StepRequest($"Compute {i % 9 + 1} * 7 + {i % 5 + 2} - 3.", string.Empty, null, new Sampling(0.8, 1.0, s.MaxTokens, i)))
             .ToList();
         // Warm-up with the very batch that is measured: the first rounds at a new batch size are
         // slower while ONNX Runtime's allocator grows to the size of its KV tensors (measured here:
@@ -73,48 +106,48 @@ internal static class InferenceBench
 
         var before = (gen.Stats.DecodeTokens, gen.Stats.DecodeSeconds, gen.Stats.PrefillTokens, gen.Stats.PrefillSeconds);
         var clock = Stopwatch.StartNew();
-        int rounds = batch == 1 ? 8 : batch == 16 ? 4 : 2;
-        long generated = 0;
+        int rounds = batch <= 1 ? 8 : batch <= 16 ? 4 : 2;
+        var steps = new List<GeneratedStep>();
         for (int r = 0; r < rounds; r++)
         {
-            generated += (await gen.GenerateAsync(requests, ct)).Sum(s => (long)s.GeneratedTokens);
+            steps.AddRange(await gen.GenerateAsync(requests, ct));
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
-        return new Throughput(
-            generated / seconds,
-            (gen.Stats.PrefillTokens - before.PrefillTokens) / (gen.Stats.PrefillSeconds - before.PrefillSeconds),
-            (gen.Stats.DecodeTokens - before.DecodeTokens) / (gen.Stats.DecodeSeconds - before.DecodeSeconds));
+        double prompt = steps.Average(x => x.PromptTokens), generated = steps.Average(x => x.GeneratedTokens);
+        var (prefillFlops, decodeFlops) = flops.PerRow(prompt, generated);
+        double prefillSeconds = gen.Stats.PrefillSeconds - before.PrefillSeconds, decodeSeconds = gen.Stats.DecodeSeconds - before.DecodeSeconds;
+        double gflops = steps.Count * (prefillFlops + decodeFlops) / seconds / 1e9;
+        return new Run(
+            setting,
+            options.ResolvedIntraOpThreads,
+            System.Math.Min(options.ResolvedDecodeParallelism, batch),
+            batch,
+            rounds,
+            steps.Sum(x => (double)x.GeneratedTokens) / seconds,
+            (gen.Stats.PrefillTokens - before.PrefillTokens) / prefillSeconds,
+            (gen.Stats.DecodeTokens - before.DecodeTokens) / decodeSeconds,
+            prompt,
+            generated,
+            gflops,
+            steps.Count * prefillFlops / prefillSeconds / 1e9,
+            steps.Count * decodeFlops / decodeSeconds / 1e9,
+            gflops / peak,
+            Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0));
     }
 
-    /// <summary>Parameters from config.json (attention, MLP, norms, embeddings and head).</summary>
-    private static double Parameters(string folder)
+    private static async Task<double> PrmAsync(string prmName, InferenceOptions options, CancellationToken ct)
     {
-        var m = ModelFolder.Open(folder);
-        double h = m.ConfigInt("hidden_size", 0), layers = m.ConfigInt("num_hidden_layers", 0), inter = m.ConfigInt("intermediate_size", 0);
-        double heads = m.ConfigInt("num_attention_heads", 1), kv = m.ConfigInt("num_key_value_heads", (int)heads), vocab = m.ConfigInt("vocab_size", 0);
-        double hd = m.ConfigInt("head_dim", (int)(h / heads));
-        double perLayer = (h * heads * hd * 2) + (h * kv * hd * 2) + (3 * h * inter) + (2 * h);
-        return (layers * perLayer) + (2 * vocab * h) + h;
-    }
-
-    /// <summary>FP32 peak: cores x clock x FLOPs per cycle (two FMA units: 64 with AVX-512, 32 with AVX2, 16 with SSE).</summary>
-    private static double PeakGflops()
-    {
-        double mhz = 2000;
-        int perCycle = 16;
-        if (File.Exists("/proc/cpuinfo"))
+        using var prm = ModelCatalog.OpenPrm(prmName, options);
+        var solutions = Enumerable.Range(0, 64).Select(i => new ScoreRequest($"Compute {i} + 4 * 3.", [$"## Step 1: {i} + 4 = {i + 4}.", $"## Step 2: {i + 4} * 3 = {(i + 4) * 3}.", $"Therefore, the final answer is: $\\boxed{{{(i + 4) * 3}}}$. I hope it is correct."])).ToList();
+        await prm.ScoreAsync(solutions, ct); // warm-up at the measured batch size
+        var clock = Stopwatch.StartNew();
+        long tokens = 0;
+        for (int r = 0; r < 5; r++)
         {
-            var info = File.ReadAllText("/proc/cpuinfo");
-            var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("cpu MHz", StringComparison.Ordinal));
-            if (line is not null && double.TryParse(line.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture, out var v))
-            {
-                mhz = v;
-            }
-
-            perCycle = info.Contains(" avx512f", StringComparison.Ordinal) ? 64 : info.Contains(" fma", StringComparison.Ordinal) ? 32 : 16;
+            tokens += (await prm.ScoreAsync(solutions, ct)).Sum(x => (long)x.Tokens);
         }
 
-        return Environment.ProcessorCount * mhz / 1000 * perCycle;
+        return tokens / clock.Elapsed.TotalSeconds;
     }
 }

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace Ttc.Cli.Tests;
+
+/// <summary><c>ttc bench inference --json</c> on a tiny workload: the output is one JSON object with every figure.</summary>
+public class BenchInferenceCommandTests
+{
+    [Fact(Timeout = 300_000)]
+    public async Task BenchInference_Json_ParsesWithARunPerSettingAndBatchAndEveryField()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync(string.Empty, "bench", "inference", "--generator", "small", "--batches", "1,3", "--max-tokens", "4", "--json");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        var report = JsonNode.Parse(stdout)!.AsObject();
+
+        Assert.True(report["sgemmPeakGflops"]!.GetValue<double>() > 0);
+        Assert.True(report["peakWorkingSetMiB"]!.GetValue<double>() > 0);
+        Assert.Equal(60720, report["parameters"]!.GetValue<double>());
+        Assert.Contains("2 * P_matmul", report["flopsFormula"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(4, report["workload"]!["maxTokens"]!.GetValue<int>());
+        Assert.True(report["prm"]!["scoredTokensPerSecond"]!.GetValue<double>() > 0);
+
+        var runs = report["runs"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        Assert.Equal(["one-batch/1", "one-batch/3", "sub-batches/1", "sub-batches/3"], runs.Select(r => $"{r["setting"]}/{r["batch"]}"));
+        Assert.All(runs, r =>
+        {
+            foreach (var field in new[] { "tokensPerSecond", "prefillTokensPerSecond", "decodeTokensPerSecond", "gflops", "prefillGflops", "decodeGflops", "shareOfSgemmPeak", "peakWorkingSetMiB", "meanPromptTokens" })
+            {
+                double v = r[field]!.GetValue<double>();
+                Assert.True(v > 0 && double.IsFinite(v), $"{field} = {v}");
+            }
+
+            Assert.InRange(r["meanGeneratedTokens"]!.GetValue<double>(), 1, 4);
+            Assert.True(r["shareOfSgemmPeak"]!.GetValue<double>() < 1, "a share of the measured peak above 1 means the FLOPs count is wrong");
+        });
+        Assert.Equal(Environment.ProcessorCount, runs[0]["intraOpThreads"]!.GetValue<int>());
+        Assert.Equal(1, runs[2]["intraOpThreads"]!.GetValue<int>());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task BenchInference_BadBatches_Exit2NamingTheOption()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(string.Empty, "bench", "inference", "--batches", "1,zero");
+        Assert.Equal(2, code);
+        Assert.Contains("--batches", stderr, StringComparison.Ordinal);
+    }
+}
