@@ -1,7 +1,11 @@
-"""Export a checkpoint to ONNX in the Hugging Face Optimum decoder layout, with config and tokenizer files.
+"""Export a checkpoint to ONNX, with config and tokenizer files.
 
-Generator inputs: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value;
-outputs: logits, present.{i}.key/value. PRM: input_ids, attention_mask, position_ids -> logits [b, t, 2].
+Generator, --layout optimum (the Hugging Face Optimum decoder layout): input_ids, attention_mask,
+position_ids, past_key_values.{i}.key/value -> logits, present.{i}.key/value.
+Generator, --layout fused (ONNX Runtime GenAI's model-builder layout, export_fused.py): input_ids,
+attention_mask, past_key_values.{i}.key/value of fixed capacity -> logits, present.{i}.key/value,
+attention as com.microsoft.GroupQueryAttention updating the cache in place.
+PRM: input_ids, attention_mask, position_ids -> logits [b, t, 2].
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from pathlib import Path
 import torch
 
 import common
+import export_fused
 import vocab
 from model import Llama
 
@@ -56,7 +61,7 @@ def hf_config(m: Llama, prm: bool) -> dict:
     return cfg
 
 
-def export(ckpt: Path, out: Path, prm: bool) -> None:
+def export(ckpt: Path, out: Path, prm: bool, layout: str = "optimum") -> None:
     m, _ = common.load(ckpt)
     if prm and m.feature_head is None:
         m.lm_head = None  # a likelihood-feature PRM reads its LM head inside the graph; others drop it
@@ -72,6 +77,8 @@ def export(ckpt: Path, out: Path, prm: bool) -> None:
                           dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
                                         "position_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}},
                           opset_version=17, do_constant_folding=True)
+    elif layout == "fused":
+        export_fused.export(m, str(out / "model.onnx"))
     else:
         c = m.c
         past = []
@@ -102,5 +109,6 @@ if __name__ == "__main__":
     ap.add_argument("checkpoint", type=Path)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--prm", action="store_true")
+    ap.add_argument("--layout", choices=["optimum", "fused"], default="optimum", help="generator graph layout")
     a = ap.parse_args()
-    export(a.checkpoint, a.out, a.prm)
+    export(a.checkpoint, a.out, a.prm, a.layout)

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Ttc.Search;
 
 namespace Ttc.Inference.Onnx;
@@ -143,11 +144,16 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
             owned.Add(OrtValue.CreateTensorValueFromMemory(pos, [b, t]));
         }
 
-        // A causal LM exported with a KV cache takes an empty past.
+        // A causal LM exported with a KV cache takes an empty past: no columns in the Optimum layout, and in
+        // the fused layout a cache of its fixed capacity that a first prompt (rows right padded, as here)
+        // only writes, so it is left unset.
         foreach (var (name, meta) in inputs.Where(p => p.Key.StartsWith("past_key_values.", StringComparison.Ordinal)))
         {
             names.Add(name);
-            owned.Add(OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, meta.Dimensions[1], 0, meta.Dimensions[3]]));
+            var d = meta.Dimensions;
+            owned.Add(d[2] > 0
+                ? OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [b, d[1], d[2], d[3]])
+                : OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, d[1], 0, d[3]]));
         }
 
         try
