@@ -201,4 +201,22 @@ public class FusedLayoutTests
 
         Assert.Equal(admitted.Prompt.Length + 3, admitted.Fed);
     }
+
+    [Fact]
+    public void Step_PastAndPresentBoundToOneBuffer_OperatorWritesInPlace()
+    {
+        using var fused = DecoderModel.Open(TestModels.Shipped("generator-small"), Options);
+        var rows = new List<DecodeRow> { Row(fused, Prompts[0].Problem), Row(fused, Prompts[2].Problem) };
+        using var batch = FusedKvBatch.Prefill(fused, rows);
+        // A mark past every row's positions: a separate present (zeroed, then copied back into the bound
+        // buffer) would wipe it; the operator updating the shared buffer in place never touches it.
+        int cap = fused.KvCapacity;
+        batch.Head(0, 0, 0, cap)[^1] = 42f;
+        var before = batch.Head(0, 0, 0, rows[0].Fed).ToArray();
+        rows.ForEach(r => r.Sampled.Add(5));
+        batch.Step();
+        Assert.Equal(42f, batch.Head(0, 0, 0, cap)[^1]);
+        Assert.Equal(before, batch.Head(0, 0, 0, rows[0].Fed - 1).ToArray()); // the prompt's keys stay put
+        Assert.Contains(batch.Head(0, 0, 0, rows[0].Fed).ToArray()[before.Length..], v => v != 0); // the new token's key
+    }
 }

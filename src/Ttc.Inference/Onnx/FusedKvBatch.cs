@@ -117,7 +117,7 @@ internal sealed unsafe partial class FusedKvBatch : IDecodeBatch
     }
 
     /// <summary>Positions [0, <paramref name="count"/>) of one head of one slot in buffer <paramref name="j"/>.</summary>
-    private Span<float> Head(int j, int slot, int head, int count) =>
+    internal Span<float> Head(int j, int slot, int head, int count) =>
         new((float*)_kv[j] + (slot * _slotFloats) + ((long)head * _m.KvCapacity * _m.HeadDim), count * _m.HeadDim);
 
     private void MoveSlot(int from, int to, int count)
