@@ -48,7 +48,8 @@ if [[ $stage == all || $stage == prm ]]; then
 fi
 if [[ $stage == all || $stage == export ]]; then
   for size in small large; do
-    $py export_onnx.py "$work/$size.pt" --out "$root/models/generator-$size"
+    $py export_onnx.py "$work/$size.pt" --layout fused --out "$root/models/generator-$size"
+    $py export_onnx.py "$work/$size.pt" --out "$root/tests/Ttc.Inference.Tests/Fixtures/optimum/generator-$size"
     $py evaluate.py "$work/$size.pt" --test "$test_set" --limit 500 --out "$root/models/generator-$size/eval.json"
     cp "$work/$size.curve.jsonl" "$root/models/generator-$size/curve.jsonl"
   done

@@ -42,6 +42,13 @@ public sealed class InferenceOptions
     /// </summary>
     public int PrefixCacheMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// When set, ONNX Runtime profiles every node of every run and writes a Chrome trace (JSON) named after
+    /// this prefix when the session closes. For measuring where a run's time goes (e.g. how much of a
+    /// decode step copies the KV cache), never for serving: it slows every call.
+    /// </summary>
+    public string? ProfilePrefix { get; set; }
+
     /// <summary>Intra-op threads to ask ONNX Runtime for (0: its own choice).</summary>
     public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : OnCpu ? 1 : 0;
 

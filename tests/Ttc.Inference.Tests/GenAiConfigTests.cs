@@ -27,7 +27,9 @@ public class GenAiConfigTests
         Assert.Equal(layers, decoder["num_hidden_layers"]!.GetValue<int>());
         Assert.Equal(config["num_attention_heads"]!.GetValue<int>(), decoder["num_attention_heads"]!.GetValue<int>());
         Assert.Equal(config["num_key_value_heads"]!.GetValue<int>(), decoder["num_key_value_heads"]!.GetValue<int>());
-        Assert.Equal(config["head_dim"]!.GetValue<int>(), decoder["head_size"]!.GetValue<int>());
+        // The fused layout pads heads to a multiple of 16 (GroupQueryAttention's kernels need it); GenAI is told the padded size.
+        int headDim = config["head_dim"]!.GetValue<int>();
+        Assert.Equal((headDim + 15) / 16 * 16, decoder["head_size"]!.GetValue<int>());
         Assert.Equal(config["hidden_size"]!.GetValue<int>(), decoder["hidden_size"]!.GetValue<int>());
         Assert.Equal(config["vocab_size"]!.GetValue<int>(), genai["vocab_size"]!.GetValue<int>());
         Assert.Equal(config["max_position_embeddings"]!.GetValue<int>(), genai["context_length"]!.GetValue<int>());
@@ -48,7 +50,10 @@ public class GenAiConfigTests
         Assert.Equal(decoder["num_key_value_heads"]!.GetValue<int>(), pastKey[1]);
         Assert.Equal(decoder["head_size"]!.GetValue<int>(), pastKey[3]);
         Assert.Equal(genai["vocab_size"]!.GetValue<int>(), session.OutputMetadata[decoder["outputs"]!["logits"]!.GetValue<string>()].Dimensions[^1]);
-        Assert.False(Read(folder, "genai_config.json")["search"]!["past_present_share_buffer"]!.GetValue<bool>(), "the graph concatenates past and new KV: they cannot share a buffer");
+        // The shipped generators are in the fused layout: a KV cache of fixed capacity that the attention
+        // operator updates in place, so past and present share one buffer.
+        Assert.Equal(genai["context_length"]!.GetValue<int>(), pastKey[2]);
+        Assert.True(Read(folder, "genai_config.json")["search"]!["past_present_share_buffer"]!.GetValue<bool>(), "the fused graph updates its KV cache in place: past and present share a buffer");
     }
 
     private static JsonNode Read(string folder, string file) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, file)))!;

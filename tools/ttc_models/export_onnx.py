@@ -1,10 +1,14 @@
-"""Export a checkpoint to ONNX in the Hugging Face Optimum decoder layout, with config and tokenizer files.
+"""Export a checkpoint to ONNX, with config and tokenizer files.
 
-Generator inputs: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value;
-outputs: logits, present.{i}.key/value. PRM: input_ids, attention_mask, position_ids -> logits [b, t, 2];
-a likelihood-feature PRM is exported incremental (unless --full): past_key_values.{i}.key/value and
-prm_state [b, width] in, present.{i}.key/value and prm_states [b, t, width] (the state after each new
-token) out, so a caller scores only the tokens a solution gained since its last scoring.
+Generator, --layout optimum (the Hugging Face Optimum decoder layout): input_ids, attention_mask,
+position_ids, past_key_values.{i}.key/value -> logits, present.{i}.key/value.
+Generator, --layout fused (ONNX Runtime GenAI's model-builder layout, export_fused.py): input_ids,
+attention_mask, past_key_values.{i}.key/value of fixed capacity -> logits, present.{i}.key/value,
+attention as com.microsoft.GroupQueryAttention updating the cache in place.
+PRM: input_ids, attention_mask, position_ids -> logits [b, t, 2]; a likelihood-feature PRM is exported
+incremental (unless --full): past_key_values.{i}.key/value and prm_state [b, width] in,
+present.{i}.key/value and prm_states [b, t, width] (the state after each new token) out, so a caller
+scores only the tokens a solution gained since its last scoring.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pathlib import Path
 import torch
 
 import common
+import export_fused
 import genai_config
 import vocab
 from model import Llama, prm_state_width, prm_step
@@ -84,7 +89,7 @@ def past_inputs(c, b: int, past_len: int, axes: dict, names_in: list, names_out:
     return past
 
 
-def export(ckpt: Path, out: Path, prm: bool, full: bool = False) -> None:
+def export(ckpt: Path, out: Path, prm: bool, layout: str = "optimum", full: bool = False) -> None:
     m, _ = common.load(ckpt)
     if prm and m.feature_head is None:
         m.lm_head = None  # a likelihood-feature PRM reads its LM head inside the graph; others drop it
@@ -112,6 +117,8 @@ def export(ckpt: Path, out: Path, prm: bool, full: bool = False) -> None:
                           dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
                                         "position_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}},
                           opset_version=17, do_constant_folding=True)
+    elif layout == "fused":
+        names_in, names_out, head_size = export_fused.export(m, str(out / "model.onnx"))
     else:
         c = m.c
         names_in, names_out = ["input_ids", "attention_mask", "position_ids"], ["logits"]
@@ -126,7 +133,10 @@ def export(ckpt: Path, out: Path, prm: bool, full: bool = False) -> None:
     gen_cfg = {"bos_token_id": vocab.BOS_ID, "eos_token_id": vocab.EOS_ID, "pad_token_id": vocab.PAD_ID}
     if not prm:
         (out / "generation_config.json").write_text(json.dumps(gen_cfg, indent=1))
-        genai_config.write(out, hf_config(m, prm), names_in, names_out)
+        if layout == "fused":
+            genai_config.write(out, hf_config(m, prm), names_in, names_out, share_buffer=True, head_size=head_size)
+        else:
+            genai_config.write(out, hf_config(m, prm), names_in, names_out)
     vocab.write_tokenizer(out)
     print(f"exported {ckpt} -> {out}")
 
@@ -136,6 +146,7 @@ if __name__ == "__main__":
     ap.add_argument("checkpoint", type=Path)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--prm", action="store_true")
+    ap.add_argument("--layout", choices=["optimum", "fused"], default="optimum", help="generator graph layout")
     ap.add_argument("--full", action="store_true", help="a PRM graph without KV cache (scores whole sequences only)")
     a = ap.parse_args()
-    export(a.checkpoint, a.out, a.prm, a.full)
+    export(a.checkpoint, a.out, a.prm, a.layout, a.full)

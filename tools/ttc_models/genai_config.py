@@ -46,15 +46,17 @@ def _pattern(names: list[str], kind: str, layers: int) -> str:
 
 
 def genai_config(config: dict, input_names: list[str], output_names: list[str], onnx_file: str = "model.onnx",
-                 share_buffer: bool = False) -> dict:
+                 share_buffer: bool = False, head_size: int | None = None) -> dict:
     """The genai_config.json for a decoder with Hugging Face `config` and graph names `input_names`/`output_names`.
 
     share_buffer: whether past and present KV may share one buffer of the context length (only graphs whose
     attention writes into the past buffer in place, as GroupQueryAttention does; our Optimum layout concatenates).
+    head_size: the KV tensors' head size when the graph pads it (the fused layout pads heads to a multiple of 16).
+    position_ids is mapped only when the graph takes it (the fused layout derives positions from the mask).
     """
     layers = config["num_hidden_layers"]
     heads = config["num_attention_heads"]
-    for required in _FIXED_INPUTS:
+    for required in _FIXED_INPUTS[:2]:
         if required not in input_names:
             raise ValueError(f"the graph has no input '{required}' (inputs: {input_names})")
     if "logits" not in output_names:
@@ -77,11 +79,11 @@ def genai_config(config: dict, input_names: list[str], output_names: list[str], 
                 "num_attention_heads": heads,
                 "num_key_value_heads": config.get("num_key_value_heads", heads),
                 "num_hidden_layers": layers,
-                "head_size": config.get("head_dim", config["hidden_size"] // heads),
+                "head_size": head_size or config.get("head_dim", config["hidden_size"] // heads),
                 "inputs": {
                     "input_ids": "input_ids",
                     "attention_mask": "attention_mask",
-                    "position_ids": "position_ids",
+                    **({"position_ids": "position_ids"} if "position_ids" in input_names else {}),
                     "past_key_names": _pattern(past_in, "key", layers),
                     "past_value_names": _pattern(past_in, "value", layers),
                 },
@@ -113,10 +115,10 @@ def genai_config(config: dict, input_names: list[str], output_names: list[str], 
 
 
 def write(folder: Path, config: dict, input_names: list[str], output_names: list[str], onnx_file: str = "model.onnx",
-          share_buffer: bool = False) -> Path:
+          share_buffer: bool = False, head_size: int | None = None) -> Path:
     """Writes genai_config.json into `folder` and returns its path."""
     path = Path(folder) / FILE_NAME
-    path.write_text(json.dumps(genai_config(config, input_names, output_names, onnx_file, share_buffer), indent=1) + "\n")
+    path.write_text(json.dumps(genai_config(config, input_names, output_names, onnx_file, share_buffer, head_size), indent=1) + "\n")
     return path
 
 

@@ -4,9 +4,10 @@ using Ttc.Search;
 namespace Ttc.Inference.Onnx;
 
 /// <summary>
-/// Decodes a batch with a KV cache: one prefill call for all rows (reusing cached prefixes, rows
-/// left-padded), then one call per token for the whole batch; finished rows are dropped from the
-/// batch once half of it is done, and every finished row's KV is offered to the prefix cache.
+/// Decodes a batch with a KV cache: a prefill of all rows (reusing cached prefixes), then one call per
+/// token for the whole batch; finished rows are dropped from the batch once half of it is done, and
+/// every finished row's KV is offered to the prefix cache. The model's layout picks the batch state:
+/// <see cref="KvBatch"/> (Optimum, left padded) or <see cref="FusedKvBatch"/> (fused, in place).
 /// </summary>
 internal static class BatchDecoder
 {
@@ -15,7 +16,7 @@ internal static class BatchDecoder
         var tokenizer = model.Folder.Tokenizer;
         var eos = model.Folder.EosTokenIds.ToHashSet();
         long start = Stopwatch.GetTimestamp();
-        var state = KvBatch.Prefill(model, rows);
+        IDecodeBatch state = model.Layout == KvLayout.Fused ? FusedKvBatch.Prefill(model, rows) : KvBatch.Prefill(model, rows);
         rows.ForEach(r => r.ReleaseCache());
         stats.AddPrefill(rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
         try

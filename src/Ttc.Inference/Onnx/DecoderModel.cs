@@ -3,12 +3,13 @@ using Microsoft.ML.OnnxRuntime;
 namespace Ttc.Inference.Onnx;
 
 /// <summary>
-/// A causal LM exported in the Optimum decoder layout (input_ids, attention_mask, position_ids,
-/// past_key_values.{i}.key/value → logits, present.{i}.key/value), checked when opened.
+/// A causal LM with a KV cache, checked when opened, in either of two layouts (see <see cref="KvLayout"/>):
+/// the Optimum decoder layout (input_ids, attention_mask, position_ids, past_key_values.{i}.key/value →
+/// logits, present.{i}.key/value) or the fused layout of ONNX Runtime GenAI's model builder.
 /// </summary>
 public sealed class DecoderModel : IDisposable
 {
-    private DecoderModel(ModelFolder folder, InferenceSession session, int layers, int kvHeads, int headDim, int vocabSize, bool positionIds)
+    private DecoderModel(ModelFolder folder, InferenceSession session, int layers, int kvHeads, int headDim, int vocabSize, bool positionIds, int capacity)
     {
         Folder = folder;
         Session = session;
@@ -19,7 +20,9 @@ public sealed class DecoderModel : IDisposable
         UsesPositionIds = positionIds;
         PastNames = Enumerable.Range(0, layers).SelectMany(i => new[] { $"past_key_values.{i}.key", $"past_key_values.{i}.value" }).ToArray();
         PresentNames = Enumerable.Range(0, layers).SelectMany(i => new[] { $"present.{i}.key", $"present.{i}.value" }).ToArray();
-        MaxPositions = folder.MaxPositions;
+        Layout = capacity > 0 ? KvLayout.Fused : KvLayout.Optimum;
+        KvCapacity = capacity;
+        MaxPositions = capacity > 0 ? System.Math.Min(folder.MaxPositions, capacity) : folder.MaxPositions;
         AttentionHeads = System.Math.Max(kvHeads, folder.ConfigInt("num_attention_heads", kvHeads));
     }
 
@@ -46,6 +49,12 @@ public sealed class DecoderModel : IDisposable
 
     /// <summary>Whether the graph takes position_ids (Optimum exports of Llama and Qwen do).</summary>
     public bool UsesPositionIds { get; }
+
+    /// <summary>How the graph holds its KV cache.</summary>
+    public KvLayout Layout { get; }
+
+    /// <summary>Positions of the fixed-capacity cache of the fused layout (0 for the Optimum layout).</summary>
+    public int KvCapacity { get; }
 
     /// <summary>Longest sequence the model supports.</summary>
     public int MaxPositions { get; }
@@ -83,6 +92,7 @@ public sealed class DecoderModel : IDisposable
             var kv = inputs["past_key_values.0.key"].Dimensions;
             int kvHeads = kv.Length == 4 && kv[1] > 0 ? kv[1] : folder.ConfigInt("num_key_value_heads", folder.ConfigInt("num_attention_heads", 0));
             int headDim = kv.Length == 4 && kv[3] > 0 ? kv[3] : folder.ConfigInt("head_dim", folder.ConfigInt("hidden_size", 0) / System.Math.Max(1, folder.ConfigInt("num_attention_heads", 1)));
+            int capacity = FusedCapacity(folder.OnnxFile, inputs, outputs);
             var logitsDims = outputs["logits"].Dimensions;
             int vocab = logitsDims.Length == 3 && logitsDims[2] > 0 ? logitsDims[2] : folder.ConfigInt("vocab_size", folder.Tokenizer.VocabSize);
             int configVocab = folder.ConfigInt("vocab_size", vocab);
@@ -91,7 +101,7 @@ public sealed class DecoderModel : IDisposable
                 throw new ModelLoadException($"Vocabulary size mismatch in '{folder.Path}': config.json vocab_size {configVocab}, ONNX logits width {vocab}, tokenizer.json {folder.Tokenizer.VocabSize} tokens.");
             }
 
-            return new DecoderModel(folder, session, layers, kvHeads, headDim, vocab, inputs.ContainsKey("position_ids"));
+            return new DecoderModel(folder, session, layers, kvHeads, headDim, vocab, inputs.ContainsKey("position_ids"), capacity);
         }
         catch
         {
@@ -100,6 +110,46 @@ public sealed class DecoderModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// The fused layout's cache capacity, or 0 for the Optimum layout. The graph says which: ONNX Runtime
+    /// does not expose its nodes, but the layouts differ in their inputs. Optimum's past grows, so its
+    /// sequence dimension is symbolic, and it takes position_ids; the fused layout's past is the cache
+    /// itself, of fixed capacity, and its positions come from the attention mask inside the graph.
+    /// </summary>
+    private static int FusedCapacity(string file, IReadOnlyDictionary<string, NodeMetadata> inputs, IReadOnlyDictionary<string, NodeMetadata> outputs)
+    {
+        var past = inputs["past_key_values.0.key"].Dimensions;
+        if (past.Length != 4 || past[2] <= 0)
+        {
+            return 0;
+        }
+
+        var present = outputs["present.0.key"].Dimensions;
+        if (inputs.ContainsKey("position_ids") || present.Length != 4 || present[2] != past[2])
+        {
+            throw new ModelLoadException($"ONNX file '{file}' has a fixed-capacity past ({past[2]} positions) but is not in the fused layout: that needs no position_ids input and present.{{i}} of the same capacity (present.0.key has [{string.Join(", ", present)}]).");
+        }
+
+        return past[2];
+    }
+
     /// <inheritdoc />
     public void Dispose() => Session.Dispose();
+}
+
+/// <summary>How a decoder graph holds its KV cache.</summary>
+public enum KvLayout
+{
+    /// <summary>
+    /// Hugging Face Optimum: the past grows by concatenation inside the graph each call; rows are left padded
+    /// and take position_ids.
+    /// </summary>
+    Optimum,
+
+    /// <summary>
+    /// ONNX Runtime GenAI's model builder: attention as com.microsoft.GroupQueryAttention, the cache of fixed
+    /// capacity updated in place (past and present bound to one buffer), rows right padded, positions
+    /// derived from the attention mask.
+    /// </summary>
+    Fused,
 }

@@ -52,7 +52,7 @@ internal sealed class IncrementalPrmScorer
     public long CachedTokens => _cache?.HitTokens ?? 0;
 
     /// <summary>
-    /// A scorer for <paramref name="session"/> when its graph takes a KV cache (past_key_values.{i}.key/value
+    /// A scorer for <paramref name="session"/> when its graph takes a KV cache of any length (past_key_values.{i}.key/value
     /// in, present.{i}.key/value out), else null: such a graph is scored from scratch.
     /// </summary>
     /// <exception cref="ModelLoadException">The graph has a KV cache but not the shapes or outputs this needs.</exception>
@@ -62,6 +62,12 @@ internal sealed class IncrementalPrmScorer
         var past = inputs.Keys.Where(k => k.StartsWith("past_key_values.", StringComparison.Ordinal)).ToArray();
         if (past.Length == 0)
         {
+            return null;
+        }
+
+        if (inputs[past[0]].Dimensions is [_, _, > 0, _])
+        {
+            // A cache of fixed capacity (the fused layout, a generator used as a PRM) is not sliced per row.
             return null;
         }
 

@@ -7,7 +7,7 @@ namespace Ttc.Inference.Onnx;
 /// The rows of a batch with their attention mask and KV tensors ([batch, heads, columns, headDim]
 /// per layer), either as the last run's outputs or as arrays after a compaction.
 /// </summary>
-internal sealed class KvBatch : IDisposable
+internal sealed class KvBatch : IDecodeBatch
 {
     private readonly DecoderModel _m;
     private readonly long[] _mask;
@@ -239,6 +239,10 @@ internal sealed class KvBatch : IDisposable
         using var options = new RunOptions();
         return m.Session.Run(options, names, values, ["logits", .. m.PresentNames]);
     }
+
+    IDecodeBatch IDecodeBatch.Step() => Step();
+
+    IDecodeBatch IDecodeBatch.Compact() => Compact();
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Ttc.Search;
 
 namespace Ttc.Inference.Onnx;
@@ -154,6 +155,18 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
         {
             names.Add("position_ids");
             owned.Add(OrtValue.CreateTensorValueFromMemory(pos, [b, t]));
+        }
+
+        // A causal LM with a KV cache of fixed capacity (the fused layout; others are scored incrementally)
+        // takes an empty past: a cache of that capacity, which a first prompt (rows right padded, as here)
+        // only writes, so it is left unset.
+        foreach (var (name, meta) in inputs.Where(p => p.Key.StartsWith("past_key_values.", StringComparison.Ordinal)))
+        {
+            names.Add(name);
+            var d = meta.Dimensions;
+            owned.Add(d[2] > 0
+                ? OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [b, d[1], d[2], d[3]])
+                : OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, d[1], 0, d[3]]));
         }
 
         try

@@ -26,6 +26,12 @@ public static class OnnxSessionFactory
                 so.IntraOpNumThreads = options.ResolvedIntraOpThreads;
             }
 
+            if (options.ProfilePrefix is { Length: > 0 } prefix)
+            {
+                so.EnableProfiling = true;
+                so.ProfileOutputPathPrefix = prefix;
+            }
+
             if (options.InterOpThreads > 0)
             {
                 so.InterOpNumThreads = options.InterOpThreads;
