@@ -56,9 +56,18 @@ public sealed class ModelLoadingTests : IDisposable
     [Fact]
     public void Open_NotADecoder_SaysSo()
     {
-        File.Copy(Path.Combine(TestModels.Shipped("prm"), "model.onnx"), Path.Combine(_dir, "model.onnx"), overwrite: true);
+        // A PRM without a KV cache (the shipped one has one, and fails on its 2-wide logits instead: below).
+        File.Copy(Path.Combine(SharedData.RepoRoot, "tests", "Ttc.Inference.Tests", "Fixtures", "prm-full", "model.onnx"), Path.Combine(_dir, "model.onnx"), overwrite: true);
         var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
         Assert.Contains("not a decoder with a KV cache", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_APrmWithAKvCache_FailsOnItsVocabulary()
+    {
+        File.Copy(Path.Combine(TestModels.Shipped("prm"), "model.onnx"), Path.Combine(_dir, "model.onnx"), overwrite: true);
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
+        Assert.Contains("Vocabulary size mismatch", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
