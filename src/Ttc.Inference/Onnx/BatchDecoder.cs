@@ -12,7 +12,6 @@ internal static class BatchDecoder
 {
     public static void Run(DecoderModel model, List<DecodeRow> rows, PrefixCache? cache, InferenceStats stats, CancellationToken cancellationToken)
     {
-        var tokenizer = model.Folder.Tokenizer;
         var eos = model.Folder.EosTokenIds.ToHashSet();
         long start = Stopwatch.GetTimestamp();
         var state = KvBatch.Prefill(model, rows);
@@ -25,19 +24,7 @@ internal static class BatchDecoder
                 cancellationToken.ThrowIfCancellationRequested();
                 for (int b = 0; b < state.Rows.Count; b++)
                 {
-                    var row = state.Rows[b];
-                    if (!row.Done)
-                    {
-                        Advance(model, row, state.Logits(b), tokenizer, eos);
-                        if (row.Done && cache is not null)
-                        {
-                            cache.Add(state.Extract(b, row.FedTokens()));
-                        }
-                        else if (!row.Done && row.Request.OnText is { } onText)
-                        {
-                            onText(tokenizer.Decode(row.Sampled, skipAdded: true));
-                        }
-                    }
+                    Advance(model, state, b, cache, eos);
                 }
 
                 if (state.Rows.All(r => r.Done))
@@ -62,7 +49,31 @@ internal static class BatchDecoder
         }
     }
 
-    private static void Advance(DecoderModel model, DecodeRow row, ReadOnlySpan<float> logits, Tokenization.HfTokenizer tokenizer, HashSet<int> eos)
+    /// <summary>
+    /// Samples the next token of row <paramref name="b"/> (when it is live) from the batch's logits: a
+    /// row that ends offers its KV to the cache, one that goes on reports its text so far.
+    /// </summary>
+    internal static void Advance(DecoderModel model, KvBatch state, int b, PrefixCache? cache, HashSet<int> eos)
+    {
+        var row = state.Rows[b];
+        if (row.Done)
+        {
+            return;
+        }
+
+        var tokenizer = model.Folder.Tokenizer;
+        Sample(model, row, state.Logits(b), tokenizer, eos);
+        if (row.Done && cache is not null)
+        {
+            cache.Add(state.Extract(b, row.FedTokens()));
+        }
+        else if (!row.Done && row.Request.OnText is { } onText)
+        {
+            onText(tokenizer.Decode(row.Sampled, skipAdded: true));
+        }
+    }
+
+    private static void Sample(DecoderModel model, DecodeRow row, ReadOnlySpan<float> logits, Tokenization.HfTokenizer tokenizer, HashSet<int> eos)
     {
         var s = row.Request.Sampling;
         int token = row.Sampler.Sample(logits, s.Temperature, s.TopP);
