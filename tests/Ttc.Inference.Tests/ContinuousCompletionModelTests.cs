@@ -142,6 +142,34 @@ public class ContinuousCompletionModelTests
         Assert.Equal(await AloneAsync(again), Assert.Single(await model.CompleteAsync([again], ct)));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Error_InOneCallersRow_FailsOnlyThatCaller()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gen = Open(OneLane);
+        using var model = new ContinuousCompletionModel(gen);
+        var other = Request(gen, "Compute 12 * 12 - 100 + 7 * 3.", toEnd: true);
+        Task<IReadOnlyList<GeneratedStep>>? otherTask = null;
+        int tokens = 0;
+        var failing = Request(gen, "Compute 9 * 8 - 12 + 3.", toEnd: true, onText: _ =>
+        {
+            if (++tokens == 1)
+            {
+                otherTask = model.CompleteAsync([other], ct); // joins this batch at the next step
+            }
+            else if (tokens == 4)
+            {
+                throw new InvalidOperationException("stream closed");
+            }
+        });
+
+        var failed = model.CompleteAsync([failing, Request(gen, "Compute 2 + 2.", toEnd: true)], ct);
+        Assert.Equal("stream closed", (await Assert.ThrowsAsync<InvalidOperationException>(() => failed)).Message);
+        Assert.Equal(4, tokens); // its row stopped there
+        Assert.NotNull(otherTask);
+        Assert.Equal(await AloneAsync(other), Assert.Single(await otherTask));
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task PromptOverTheContext_StopsWithLengthWithoutDecoding()
     {

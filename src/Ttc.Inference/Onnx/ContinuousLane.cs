@@ -123,11 +123,7 @@ internal sealed class ContinuousLane
             rows.ForEach(r => r.ReleaseCache());
         }
 
-        if (!Sample(added))
-        {
-            return state;
-        }
-
+        Sample(added);
         if (added.Rows.All(r => r.Done))
         {
             added.Dispose();
@@ -171,33 +167,36 @@ internal sealed class ContinuousLane
 
         _generator.Stats.AddDecode(live, Stopwatch.GetElapsedTime(start));
         _owner.CountStep(live);
-        return Sample(state) ? state : null;
+        Sample(state);
+        return state;
     }
 
-    /// <summary>Samples every live row from the batch's logits and hands over the rows that stopped; false (batch failed and disposed) on an error.</summary>
-    private bool Sample(KvBatch state)
+    /// <summary>Samples every live row from the batch's logits and hands over the rows that stopped; a row that fails (its OnText threw) fails only its caller.</summary>
+    private void Sample(KvBatch state)
     {
-        try
+        for (int b = 0; b < state.Rows.Count; b++)
         {
-            for (int b = 0; b < state.Rows.Count; b++)
+            var row = state.Rows[b];
+            if (row.Done)
             {
-                var row = state.Rows[b];
-                if (!row.Done)
-                {
-                    BatchDecoder.Advance(Model, state, b, _generator.Cache, _eos);
-                    if (row.Done && _slots.Remove(row, out var p))
-                    {
-                        p.Call.Finish(p.Index, row);
-                    }
-                }
+                continue;
             }
 
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Fail(state, ex);
-            return false;
+            try
+            {
+                BatchDecoder.Advance(Model, state, b, _generator.Cache, _eos);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                row.Stop = StopReason.Length;
+                Fail([row], ex);
+                continue;
+            }
+
+            if (row.Done && _slots.Remove(row, out var p))
+            {
+                p.Call.Finish(p.Index, row);
+            }
         }
     }
 
