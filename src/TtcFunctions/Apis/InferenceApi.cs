@@ -70,7 +70,7 @@ internal static class InferenceApi
 
     private static JsonObject Model(InferenceBackends backends) => new()
     {
-        ["id"] = backends.Continuous.ModelId ?? CompletionRequest.GeneratorAlias,
+        ["id"] = backends.Continuous.ModelId,
         ["object"] = "model",
         ["created"] = 0,
         ["owned_by"] = "ttc",
