@@ -65,10 +65,10 @@ public sealed class HostSettings
     /// <summary>Longest prompt or problem accepted, in characters.</summary>
     public int MaxPromptChars { get; set; } = 32_000;
 
-    /// <summary>How long the inference functions wait to fill a batch, in milliseconds.</summary>
+    /// <summary>How long the PRM waits to fill a batch, in milliseconds (generator requests join the running batch at the next step instead).</summary>
     public int BatchWindowMs { get; set; } = 5;
 
-    /// <summary>Most prompts in one inference batch.</summary>
+    /// <summary>Most prompts in one inference batch (the generator's, split over its decode lanes).</summary>
     public int MaxBatchSize { get; set; } = 64;
 
     /// <summary>Inference node for workers that do not run the models themselves (their roles lack "inference").</summary>

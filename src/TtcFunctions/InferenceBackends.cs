@@ -4,12 +4,16 @@ using Ttc.Search;
 
 namespace TtcFunctions;
 
-/// <summary>The models this process serves, opened once at start-up and shared by all requests, each behind dynamic batching.</summary>
+/// <summary>
+/// The models this process serves, opened once at start-up and shared by all requests: the generator
+/// behind continuous batching (requests join the running decode batch between steps and leave it when
+/// they stop), the PRM behind dynamic batching (calls within a short window share one batch).
+/// </summary>
 public sealed partial class InferenceBackends : IAsyncDisposable
 {
     private readonly OnnxStepGenerator _onnx;
     private readonly OnnxProcessRewardModel _onnxPrm;
-    private readonly BatchingCompletionModel _batching;
+    private readonly ContinuousCompletionModel _continuous;
     private readonly BatchingProcessRewardModel _prm;
 
     /// <summary>Opens the generator and PRM named by <paramref name="settings"/>, logging the execution provider chosen.</summary>
@@ -19,18 +23,17 @@ public sealed partial class InferenceBackends : IAsyncDisposable
         var options = settings.ToInferenceOptions();
         var (provider, reason) = ExecutionProviders.Resolve(options);
         ProviderChosen(logger, settings.ExecutionProvider, provider, reason ?? "as configured", options.ResolvedIntraOpThreads, options.ResolvedDecodeParallelism);
-        var window = TimeSpan.FromMilliseconds(settings.BatchWindowMs);
         _onnx = OnnxStepGenerator.Open(HostSettings.Resolve(settings.Generator, baseFolder), options);
-        _batching = new BatchingCompletionModel(_onnx, window, settings.MaxBatchSize);
+        _continuous = new ContinuousCompletionModel(_onnx);
         _onnxPrm = OnnxProcessRewardModel.Open(HostSettings.Resolve(settings.Prm, baseFolder), options);
-        _prm = new BatchingProcessRewardModel(_onnxPrm, window, settings.MaxBatchSize);
+        _prm = new BatchingProcessRewardModel(_onnxPrm, TimeSpan.FromMilliseconds(settings.BatchWindowMs), settings.MaxBatchSize);
     }
 
-    /// <summary>The generator, behind dynamic batching across requests and jobs.</summary>
-    public ITextCompletionModel Generator => _batching;
+    /// <summary>The generator, behind continuous batching across requests and jobs.</summary>
+    public ITextCompletionModel Generator => _continuous;
 
-    /// <summary>The generator's batching layer (its counters show how well requests were merged).</summary>
-    public BatchingCompletionModel Batching => _batching;
+    /// <summary>The generator's continuous batching (its name and context, and counters of how many rows its steps decoded together).</summary>
+    public ContinuousCompletionModel Continuous => _continuous;
 
     /// <summary>The PRM, behind dynamic batching across requests and jobs.</summary>
     public IProcessRewardModel Prm => _prm;
@@ -44,7 +47,7 @@ public sealed partial class InferenceBackends : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _batching.DisposeAsync();
+        _continuous.Dispose();
         await _prm.DisposeAsync();
         _onnx.Dispose();
         _onnxPrm.Dispose();

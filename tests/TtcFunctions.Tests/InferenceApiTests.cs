@@ -51,11 +51,13 @@ public class InferenceApiTests(HostFixture host)
         var template = Ttc.Inference.Tokenization.ChatTemplate.Detect(null, new Dictionary<string, int> { ["<|assistant|>"] = 4 });
         var remote = new TemplatedStepGenerator(new OpenAiCompletionModel(new Uri(host.BaseAddress, "v1"), "generator", template, HostFixture.Key), null);
         var config = new SearchConfig { Strategy = StrategyNames.BeamSearch, N = 4, BeamWidth = 2, Seed = 3 };
-        long before = host.Backends.Batching.Batches;
+        var continuous = host.Backends.Continuous;
+        (long steps, long rowSteps) = (continuous.Steps, continuous.RowSteps);
         var result = await SearchRunner.SolveAsync("Compute 6 + 7.", config, new SearchContext(remote, host.Backends.Prm), cancellationToken: ct);
         Assert.Contains("\\boxed{", result.Completion, StringComparison.Ordinal);
-        // Four concurrent HTTP requests per step are merged by the dynamic batching.
-        Assert.True(host.Backends.Batching.Batches - before < result.Compute.GeneratedSequences, $"{host.Backends.Batching.Batches - before} batches for {result.Compute.GeneratedSequences} sequences");
+        // Four concurrent HTTP requests per step share decode steps in the continuous batching.
+        (steps, rowSteps) = (continuous.Steps - steps, continuous.RowSteps - rowSteps);
+        Assert.True(rowSteps > steps, $"{rowSteps} rows over {steps} decode steps for {result.Compute.GeneratedSequences} sequences");
     }
 
     [Fact(Timeout = 60_000)]

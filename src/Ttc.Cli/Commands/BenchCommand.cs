@@ -74,7 +74,30 @@ internal static class BenchCommand
             ct));
 
         var memory = MemoryCommand(stdout, stderr);
-        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, search throughput, memory, durable overhead.") { grading, replay, inference, search, memory, durable };
+        var batching = BatchingCommand(stdout, stderr);
+        return new Command("bench", "Benchmarks: grading throughput, replay time, inference throughput, search throughput, memory, durable overhead, generator batching under a mixed load.") { grading, replay, inference, search, memory, durable, batching };
+    }
+
+    private static Command BatchingCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var generator = new Option<string>("--generator") { Description = "Generator: small, large or a folder.", DefaultValueFactory = _ => "small" };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds over which requests arrive, per batching mode.", DefaultValueFactory = _ => 20 };
+        var shortRate = new Option<double>("--short-rate") { Description = "Short step requests arriving per second.", DefaultValueFactory = _ => 200 };
+        var longRate = new Option<double>("--long-rate") { Description = "Long final completions arriving per second.", DefaultValueFactory = _ => 10 };
+        var shortTokens = new Option<int>("--short-tokens") { Description = "max_tokens of a short request (it also stops at the step separator).", DefaultValueFactory = _ => 16 };
+        var longTokens = new Option<int>("--long-tokens") { Description = "max_tokens of a long completion (it stops only at the end of the solution).", DefaultValueFactory = _ => 256 };
+        var window = new Option<int>("--window-ms") { Description = "The window batcher's window (the service's batchWindowMs).", DefaultValueFactory = _ => 5 };
+        var maxBatch = new Option<int>("--max-batch-size") { Description = "Most requests in one batch (continuous: over all lanes).", DefaultValueFactory = _ => 64 };
+        var batching = new Command("batching", "Short-request latency (mean, p95) and generated tokens/s under a mixed load of short step requests and long completions: the window batcher vs continuous batching on the same arrivals.")
+        {
+            generator, seconds, shortRate, longRate, shortTokens, longTokens, window, maxBatch,
+        };
+        batching.SetAction((parse, ct) => BatchingBench.RunAsync(
+            new BatchingBench.Settings(parse.GetValue(generator)!, parse.GetValue(seconds), parse.GetValue(shortRate), parse.GetValue(longRate), parse.GetValue(shortTokens), parse.GetValue(longTokens), parse.GetValue(window), parse.GetValue(maxBatch)),
+            stdout,
+            stderr,
+            ct));
+        return batching;
     }
 
     private static Command MemoryCommand(TextWriter stdout, TextWriter stderr)

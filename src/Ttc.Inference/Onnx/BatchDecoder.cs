@@ -13,10 +13,9 @@ internal static class BatchDecoder
 {
     public static void Run(DecoderModel model, List<DecodeRow> rows, PrefixCache? cache, InferenceStats stats, CancellationToken cancellationToken)
     {
-        var tokenizer = model.Folder.Tokenizer;
         var eos = model.Folder.EosTokenIds.ToHashSet();
         long start = Stopwatch.GetTimestamp();
-        IDecodeBatch state = model.Layout == KvLayout.Fused ? FusedKvBatch.Prefill(model, rows) : KvBatch.Prefill(model, rows);
+        var state = Prefill(model, rows, rows.Count);
         rows.ForEach(r => r.ReleaseCache());
         stats.AddPrefill(rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
         try
@@ -26,19 +25,7 @@ internal static class BatchDecoder
                 cancellationToken.ThrowIfCancellationRequested();
                 for (int b = 0; b < state.Rows.Count; b++)
                 {
-                    var row = state.Rows[b];
-                    if (!row.Done)
-                    {
-                        Advance(model, row, state.Logits(b), tokenizer, eos);
-                        if (row.Done && cache is not null)
-                        {
-                            cache.Add(state.Extract(b, row.FedTokens()));
-                        }
-                        else if (!row.Done && row.Request.OnText is { } onText)
-                        {
-                            onText(tokenizer.Decode(row.Sampled, skipAdded: true));
-                        }
-                    }
+                    Advance(model, state, b, cache, eos);
                 }
 
                 if (state.Rows.All(r => r.Done))
@@ -63,7 +50,36 @@ internal static class BatchDecoder
         }
     }
 
-    private static void Advance(DecoderModel model, DecodeRow row, ReadOnlySpan<float> logits, Tokenization.HfTokenizer tokenizer, HashSet<int> eos)
+    /// <summary>A batch of <paramref name="rows"/> in the model's layout, with room for <paramref name="slots"/> rows where the layout reserves them.</summary>
+    internal static IDecodeBatch Prefill(DecoderModel model, List<DecodeRow> rows, int slots) =>
+        model.Layout == KvLayout.Fused ? FusedKvBatch.Prefill(model, rows, slots) : KvBatch.Prefill(model, rows);
+
+    /// <summary>
+    /// Samples the next token of row <paramref name="b"/> (when it is live) from the batch's logits: a
+    /// row that ends offers its KV to the cache, one that goes on reports its text so far.
+    /// </summary>
+
+    internal static void Advance(DecoderModel model, IDecodeBatch state, int b, PrefixCache? cache, HashSet<int> eos)
+    {
+        var row = state.Rows[b];
+        if (row.Done)
+        {
+            return;
+        }
+
+        var tokenizer = model.Folder.Tokenizer;
+        Sample(model, row, state.Logits(b), tokenizer, eos);
+        if (row.Done && cache is not null)
+        {
+            cache.Add(state.Extract(b, row.FedTokens()));
+        }
+        else if (!row.Done && row.Request.OnText is { } onText)
+        {
+            onText(tokenizer.Decode(row.Sampled, skipAdded: true));
+        }
+    }
+
+    private static void Sample(DecoderModel model, DecodeRow row, ReadOnlySpan<float> logits, Tokenization.HfTokenizer tokenizer, HashSet<int> eos)
     {
         var s = row.Request.Sampling;
         int token = row.Sampler.Sample(logits, s.Temperature, s.TopP);

@@ -6,49 +6,75 @@ namespace Ttc.Inference.Onnx;
 internal sealed unsafe partial class FusedKvBatch
 {
     /// <summary>
-    /// Allocates the batch's buffers and runs the prompts. Rows without a cached prefix go first, as one
-    /// first-prompt call per group of slots (right padded); a row with a cached prefix has it copied into its
-    /// slot and runs only its new tokens, on its own, because GroupQueryAttention takes several new tokens on
-    /// top of a past only in a batch of one.
+    /// Allocates the batch's buffers (<paramref name="slots"/> rows, at least one per row) and runs the
+    /// prompts (<see cref="Join"/>).
     /// </summary>
-    public static FusedKvBatch Prefill(DecoderModel m, List<DecodeRow> rows)
+    public static FusedKvBatch Prefill(DecoderModel m, List<DecodeRow> rows, int slots = 0)
     {
-        var batch = new FusedKvBatch(m, rows.Count);
+        var batch = new FusedKvBatch(m, System.Math.Max(slots, rows.Count));
         try
         {
-            batch.Rows = [.. rows.Where(r => r.Cached == 0), .. rows.Where(r => r.Cached > 0)];
-            int fresh = rows.Count(r => r.Cached == 0);
-            for (int first = 0; first < fresh;)
-            {
-                int n = batch.Rows[first].Prompt.Length, count = 1;
-                while (first + count < fresh && batch.Scores(count + 1, System.Math.Max(n, batch.Rows[first + count].Prompt.Length)) <= KvBatch.MaxPrefillScores)
-                {
-                    n = System.Math.Max(n, batch.Rows[first + count].Prompt.Length);
-                    count++;
-                }
-
-                if (count == 1)
-                {
-                    batch.FillSlot(first, batch.Rows[first]);
-                }
-                else
-                {
-                    batch.FirstPrompt(first, count, n);
-                }
-
-                first += count;
-            }
-
-            for (int i = fresh; i < rows.Count; i++)
-            {
-                batch.FillSlot(i, batch.Rows[i]);
-            }
-
+            batch.Join(rows);
             return batch;
         }
         catch
         {
             batch.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the prompts of <paramref name="rows"/> into the free slots after the batch's rows (a caller
+    /// compacts finished rows away first). Rows without a cached prefix go first, as one first-prompt call
+    /// per group of slots (right padded); a row with a cached prefix has it copied into its slot and runs
+    /// only its new tokens, on its own, because GroupQueryAttention takes several new tokens on top of a
+    /// past only in a batch of one. When a call fails, the rows are taken out again.
+    /// </summary>
+    public IDecodeBatch Join(List<DecodeRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        int at = Rows.Count;
+        if (at + rows.Count > _slots)
+        {
+            throw new InvalidOperationException($"A batch of {_slots} slots cannot take {rows.Count} rows beside its {at}.");
+        }
+
+        Rows.AddRange([.. rows.Where(r => r.Cached == 0), .. rows.Where(r => r.Cached > 0)]);
+        try
+        {
+            int fresh = at + rows.Count(r => r.Cached == 0);
+            for (int first = at; first < fresh;)
+            {
+                int n = Rows[first].Prompt.Length, count = 1;
+                while (first + count < fresh && Scores(count + 1, System.Math.Max(n, Rows[first + count].Prompt.Length)) <= KvBatch.MaxPrefillScores)
+                {
+                    n = System.Math.Max(n, Rows[first + count].Prompt.Length);
+                    count++;
+                }
+
+                if (count == 1)
+                {
+                    FillSlot(first, Rows[first]);
+                }
+                else
+                {
+                    FirstPrompt(first, count, n);
+                }
+
+                first += count;
+            }
+
+            for (int i = fresh; i < Rows.Count; i++)
+            {
+                FillSlot(i, Rows[i]);
+            }
+
+            return this;
+        }
+        catch
+        {
+            Rows.RemoveRange(at, rows.Count);
             throw;
         }
     }

@@ -18,6 +18,13 @@ internal interface IDecodeBatch : IDisposable
     /// <summary>A batch of the live rows only; the returned state replaces this one.</summary>
     IDecodeBatch Compact();
 
+    /// <summary>
+    /// Prefills <paramref name="rows"/> (their cached prefixes taken) and adds them after the batch's rows,
+    /// their next-token logits ready; the returned state replaces this one. When the prefill fails, this
+    /// batch is left as it was.
+    /// </summary>
+    IDecodeBatch Join(List<DecodeRow> rows);
+
     /// <summary>The KV of row <paramref name="b"/>'s fed tokens, for the prefix cache (the caller holds its one reference).</summary>
     CachedPrefix Extract(int b, int[] tokens);
 }

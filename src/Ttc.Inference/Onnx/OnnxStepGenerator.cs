@@ -38,6 +38,12 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
     /// <summary>The model.</summary>
     public DecoderModel Model => _model;
 
+    /// <summary>The validated settings it was opened with.</summary>
+    internal InferenceOptions Options => _options;
+
+    /// <summary>The prefix cache (null when turned off).</summary>
+    internal PrefixCache? Cache => _cache;
+
     /// <summary>The system turn step requests are rendered with.</summary>
     public string? SystemPrompt => _systemPrompt;
 
@@ -86,8 +92,11 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             rows.ForEach(r => r.ReleaseCache());
         }
 
-        return rows.Select(r => new GeneratedStep(r.Text, r.Stop ?? StopReason.Length, r.Prompt.Length, r.Sampled.Count)).ToList();
+        return rows.Select(Result).ToList();
     }
+
+    /// <summary>What a row produced (a row that never ran stopped by length).</summary>
+    internal static GeneratedStep Result(DecodeRow row) => new(row.Text, row.Stop ?? StopReason.Length, row.Prompt.Length, row.Sampled.Count);
 
     private void Decode(List<DecodeRow> rows, CancellationToken cancellationToken)
     {
@@ -121,14 +130,16 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
         }
     }
 
-    private void TakeCached(DecodeRow row)
+    /// <summary>Takes the row's cached prefix (a reference, released once its prefill has copied it).</summary>
+    internal void TakeCached(DecodeRow row)
     {
         var hit = _cache?.Find(row.Prompt);
         row.CacheEntry = hit?.Entry;
         row.Cached = hit?.Length ?? 0;
     }
 
-    private DecodeRow Row(PromptRequest request)
+    /// <summary>The row of a request: tokenized, already stopped when it cannot run, its cache hit peeked.</summary>
+    internal DecodeRow Row(PromptRequest request)
     {
         var prompt = _model.Folder.Tokenizer.Encode(request.Prompt).ToArray();
         var row = new DecodeRow(prompt, request);

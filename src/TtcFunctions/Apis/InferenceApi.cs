@@ -37,7 +37,7 @@ internal static class InferenceApi
             return OpenAiErrors.Unreadable(failure!);
         }
 
-        var (request, error) = CompletionRequest.Read(f, settings, backends.Batching.Limits);
+        var (request, error) = CompletionRequest.Read(f, settings, backends.Continuous);
         if (request is null)
         {
             return error!;
@@ -70,11 +70,11 @@ internal static class InferenceApi
 
     private static JsonObject Model(InferenceBackends backends) => new()
     {
-        ["id"] = backends.Batching.Limits?.ModelId ?? CompletionRequest.GeneratorAlias,
+        ["id"] = backends.Continuous.ModelId,
         ["object"] = "model",
         ["created"] = 0,
         ["owned_by"] = "ttc",
-        ["max_model_len"] = backends.Batching.Limits?.ContextLength,
+        ["max_model_len"] = backends.Continuous.ContextLength,
     };
 
     /// <summary><c>POST /api/score</c>: per-step PRM scores of a batch of solutions.</summary>
