@@ -50,7 +50,7 @@ internal static class SearchBench
                 alone ??= m;
                 stdout.WriteLine($"{config.Strategy} n={config.N}, concurrency {k,2}: {m.PerMinute,7:F1} problems/min ({m.PerMinute / alone.PerMinute:F2}x concurrency 1); "
                     + $"mean batch {m.Stats.MeanGenerationBatch:F1} sequences per generator call, {m.Stats.MeanScoringBatch:F1} per PRM call; "
-                    + $"time in the generator {m.GeneratorShare:P0}, in the PRM {m.PrmShare:P0} ({m.PrmCachedShare:P0} of its input tokens from its cache); accuracy {m.Accuracy:P1}");
+                    + $"time in the generator {m.GeneratorShare:P0}, in the PRM {m.PrmShare:P0} ({m.PrmCachedShare:P0} of its input tokens not read again: from its cache); accuracy {m.Accuracy:P1}");
             }
         }
 
@@ -74,7 +74,7 @@ internal static class SearchBench
         var tally = new AccuracyTally();
         generator.Elapsed = prm.Elapsed = TimeSpan.Zero;
         prm.Tokens = 0;
-        long cachedBefore = onnxPrm.CachedTokens;
+        long readBefore = onnxPrm.ReadTokens;
         var clock = Stopwatch.StartNew();
         await runner.RunAsync(
             problems.Select((p, i) => (i, strategy.Start(p.Problem, config))),
@@ -91,7 +91,7 @@ internal static class SearchBench
             tally.Accuracy,
             generator.Elapsed / total,
             prm.Elapsed / total,
-            prm.Tokens == 0 ? 0 : (double)(onnxPrm.CachedTokens - cachedBefore) / prm.Tokens);
+            prm.Tokens == 0 || !onnxPrm.IsIncremental ? 0 : 1 - ((double)(onnxPrm.ReadTokens - readBefore) / prm.Tokens));
     }
 
     /// <summary>Time spent in the generator's calls.</summary>

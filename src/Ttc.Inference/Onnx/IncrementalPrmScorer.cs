@@ -17,7 +17,7 @@ internal sealed class IncrementalPrmScorer
     private const string StateInput = "prm_state";
     private const string StatesOutput = "prm_states";
 
-    /// <summary>Shortest shared prefix worth a call of its own (<see cref="Seed"/>).</summary>
+    /// <summary>Fewest shared tokens worth reading apart (<see cref="Seed"/>).</summary>
     private const int MinShared = 16;
 
     private readonly InferenceSession _session;
@@ -48,8 +48,10 @@ internal sealed class IncrementalPrmScorer
         _outputNames = stateWidth > 0 ? ["logits", StatesOutput, .. presents] : ["logits", .. presents];
     }
 
-    /// <summary>Prompt tokens served from the cache instead of recomputed.</summary>
-    public long CachedTokens => _cache?.HitTokens ?? 0;
+    private long _read;
+
+    /// <summary>Tokens run through the model so far (shared prefixes read once included).</summary>
+    public long ReadTokens => Interlocked.Read(ref _read);
 
     /// <summary>
     /// A scorer for <paramref name="session"/> when its graph takes a KV cache of any length (past_key_values.{i}.key/value
@@ -111,9 +113,11 @@ internal sealed class IncrementalPrmScorer
 
     /// <summary>
     /// Caches the prefixes several of <paramref name="inputs"/> share and the cache cannot serve yet, so
-    /// each is read once: first what all share (the system prompt), then what each group under it shares
-    /// (a problem and its solutions' first steps). The first scoring of a problem's n solutions otherwise
-    /// reads its prompt n times.
+    /// each is read once: in the tree of their common prefixes (inputs sorted, a group split where its
+    /// smallest neighbour-to-neighbour common prefix ends), every group's prefix that is at least
+    /// <see cref="MinShared"/> tokens longer than the last one cached above it: the system prompt all
+    /// share, then each problem with its solutions' shared start. A prefix is read after the ones above
+    /// it, so it reuses them. The first scoring of a problem's n solutions otherwise reads its prompt n times.
     /// </summary>
     public void Seed(IReadOnlyList<PrmInput> inputs)
     {
@@ -124,40 +128,41 @@ internal sealed class IncrementalPrmScorer
 
         var rows = inputs.Select(x => x.Ids).Order(Comparer<int[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToArray();
         var lcp = Enumerable.Range(1, rows.Length - 1).Select(k => rows[k - 1].AsSpan().CommonPrefixLength(rows[k])).ToArray();
-        int all = lcp.Min();
-        ScorePrefixes([.. Shared(rows[0], all, rows[0])]);
-        var groups = new List<int[]>();
-        for (int start = 0, k = 0; k < rows.Length; k++)
+        var waves = new List<List<int[]>>();
+        Group(rows, lcp, 0, rows.Length - 1, _cache.Peek(rows[0]), 0, waves);
+        foreach (var wave in waves)
         {
-            if (k == rows.Length - 1 || lcp[k] == all)
-            {
-                if (k > start)
-                {
-                    int common = lcp[start..k].Min();
-                    groups.AddRange(Shared(rows[start], common, rows[start]));
-                }
+            _ = Score([.. wave.Select(ids => new PrmInput(ids, []))]);
+        }
+    }
 
+    /// <summary>Collects the seeds of sorted rows [first, last], under a prefix of <paramref name="above"/> tokens already cached or seeded.</summary>
+    private void Group(int[][] rows, int[] lcp, int first, int last, int above, int wave, List<List<int[]>> waves)
+    {
+        if (last <= first)
+        {
+            return;
+        }
+
+        int common = lcp[first..last].Min();
+        if (common >= above + MinShared && _cache!.Peek(rows[first]) + MinShared <= common)
+        {
+            if (waves.Count == wave)
+            {
+                waves.Add([]);
+            }
+
+            waves[wave++].Add(rows[first][..common]);
+            above = common;
+        }
+
+        for (int start = first, k = first; k <= last; k++)
+        {
+            if (k == last || lcp[k] == common)
+            {
+                Group(rows, lcp, start, k, above, wave, waves);
                 start = k + 1;
             }
-        }
-
-        ScorePrefixes(groups);
-    }
-
-    private void ScorePrefixes(List<int[]> prefixes)
-    {
-        if (prefixes.Count > 0)
-        {
-            _ = Score([.. prefixes.Select(ids => new PrmInput(ids, []))]);
-        }
-    }
-
-    /// <summary>The first <paramref name="length"/> tokens of <paramref name="row"/>, when worth reading once for several rows.</summary>
-    private IEnumerable<int[]> Shared(int[] row, int length, int[] probe)
-    {
-        if (length >= MinShared && _cache!.Peek(probe) + MinShared <= length)
-        {
-            yield return row[..length];
         }
     }
 
@@ -174,6 +179,7 @@ internal sealed class IncrementalPrmScorer
             return [.. Score([.. batch.Take(half)], entries[..half], cached[..half]), .. Score([.. batch.Skip(half)], entries[half..], cached[half..])];
         }
 
+        Interlocked.Add(ref _read, batch.Select((x, i) => (long)x.Ids.Length - cached[i]).Sum());
         int h = _kvHeads, d = _headDim;
         var ids = new long[b * n];
         var pos = new long[b * n];

@@ -46,8 +46,11 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     /// <summary>Whether the graph has a KV cache, so solutions scored before cost only their new tokens.</summary>
     public bool IsIncremental => _incremental is not null;
 
-    /// <summary>Input tokens served from the cache of scored solutions instead of recomputed.</summary>
-    public long CachedTokens => _incremental?.CachedTokens ?? 0;
+    /// <summary>
+    /// Tokens run through the model by incremental scoring so far (0 for a graph scored from scratch, whose
+    /// reads are the requests' tokens): below the requests' tokens by what the cache served.
+    /// </summary>
+    public long ReadTokens => _incremental?.ReadTokens ?? 0;
 
     /// <summary>Opens a PRM folder. Convention and step tag come from config.json's "prm" section unless given.</summary>
     /// <exception cref="ModelLoadException">Files are missing, or the graph's outputs do not fit the convention.</exception>
