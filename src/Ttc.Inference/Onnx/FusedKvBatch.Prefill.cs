@@ -65,9 +65,19 @@ internal sealed unsafe partial class FusedKvBatch
                 first += count;
             }
 
-            for (int i = fresh; i < Rows.Count; i++)
+            // Rows continuing a cached prefix (beams): many rows with few new tokens each go in together,
+            // a token per call, since GroupQueryAttention runs several new tokens on a past one row at a time.
+            int cached = Rows.Count - fresh, longest = Rows.Skip(fresh).Select(r => r.Prompt.Length - r.Cached).DefaultIfEmpty().Max();
+            if (cached > 1 && longest < cached)
             {
-                FillSlot(i, Rows[i]);
+                FeedTogether(fresh, cached, longest);
+            }
+            else
+            {
+                for (int i = fresh; i < Rows.Count; i++)
+                {
+                    FillSlot(i, Rows[i]);
+                }
             }
 
             return this;
@@ -131,10 +141,53 @@ internal sealed unsafe partial class FusedKvBatch
     }
 
     /// <summary>
-    /// Fills one slot: the row's cached prefix copied in, then its other prompt tokens in calls of one row
-    /// (as many tokens per call as the score budget allows).
+    /// Fills slots [first, first + count) of rows with cached prefixes: the prefixes copied in, then
+    /// <paramref name="steps"/> calls of one token for all of them; a row whose prompt ran out is fed a pad
+    /// at its first free position, not counted (the first decode step overwrites it), and keeps the logits
+    /// of its last prompt token.
     /// </summary>
-    private void FillSlot(int slot, DecodeRow r)
+    private void FeedTogether(int first, int count, int steps)
+    {
+        var ids = new long[count];
+        var lengths = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            CopyCached(first + i, Rows[first + i]);
+        }
+
+        for (int k = 0; k < steps; k++)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var r = Rows[first + i];
+                int at = System.Math.Min(r.Cached + k, r.Prompt.Length);
+                ids[i] = at < r.Prompt.Length ? r.Prompt[at] : 0;
+                lengths[i] = at + 1;
+            }
+
+            int t = lengths.Max();
+            var mask = new long[count * t];
+            for (int i = 0; i < count; i++)
+            {
+                mask.AsSpan(i * t, lengths[i]).Fill(1L);
+            }
+
+            int step = k;
+            Run(first, count, ids, mask, 1, t, (i, logits) =>
+            {
+                var r = Rows[first + i];
+                return r.Cached + step == r.Prompt.Length - 1 ? logits.Slice(i * _m.VocabSize, _m.VocabSize) : _logits.AsSpan((first + i) * _m.VocabSize, _m.VocabSize);
+            });
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            Rows[first + i].Fed = Rows[first + i].Prompt.Length;
+        }
+    }
+
+    /// <summary>Copies the row's cached prefix into its slot.</summary>
+    private void CopyCached(int slot, DecodeRow r)
     {
         int c = r.Cached, h = _m.KvHeads, d = _m.HeadDim;
         for (int j = 0; j < _kv.Length && c > 0; j++)
@@ -146,6 +199,16 @@ internal sealed unsafe partial class FusedKvBatch
                 src.Slice(head * srcColumns * d, c * d).CopyTo(Head(j, slot, head, c));
             }
         }
+    }
+
+    /// <summary>
+    /// Fills one slot: the row's cached prefix copied in, then its other prompt tokens in calls of one row
+    /// (as many tokens per call as the score budget allows).
+    /// </summary>
+    private void FillSlot(int slot, DecodeRow r)
+    {
+        CopyCached(slot, r);
+        int c = r.Cached;
 
         int chunk = (int)System.Math.Clamp(KvBatch.MaxPrefillScores / Scores(1, 1), 1, int.MaxValue);
         for (int start = c; start < r.Prompt.Length; start += chunk)
