@@ -3,7 +3,10 @@ namespace Ttc.Search;
 /// <summary>
 /// Drives searches to the end in memory: any number at once, their pending requests merged into
 /// shared model batches (one generator call and one PRM call per round, both in flight together),
-/// each response routed back to its search. Results do not depend on how many run at once.
+/// each response routed back to its search. Results do not depend on how many run at once. The first
+/// searches start in two halves a round apart, so that one half generates while the other is scored:
+/// started together, every search would want the generator in the same rounds and the PRM in the
+/// others, and each model would wait through the other's calls.
 /// </summary>
 /// <param name="context">The models.</param>
 /// <param name="concurrency">Searches active at once (at least 1).</param>
@@ -64,12 +67,13 @@ public sealed class SearchRunner(SearchContext context, int concurrency = 1)
         ArgumentNullException.ThrowIfNull(finished);
         using var source = searches.GetEnumerator();
         var active = new List<Slot<TKey>>();
+        bool first = true;
         while (true)
         {
             while (active.Count < _concurrency && source.MoveNext())
             {
                 var (key, state) = source.Current;
-                var slot = new Slot<TKey>(key, StrategyRegistry.Get(state.Config.Strategy), state);
+                var slot = new Slot<TKey>(key, StrategyRegistry.Get(state.Config.Strategy), state) { Waits = first && active.Count % 2 == 1 };
                 if (state.Finished)
                 {
                     await finished(key, slot.Strategy.Finish(state), cancellationToken);
@@ -84,11 +88,14 @@ public sealed class SearchRunner(SearchContext context, int concurrency = 1)
                 return;
             }
 
+            first = false;
             cancellationToken.ThrowIfCancellationRequested();
-            var responses = await RoundAsync(active.Select(s => s.Strategy.Plan(s.State)).ToList(), cancellationToken);
-            for (int i = 0; i < active.Count; i++)
+            var moving = active.Where(s => !s.Waits).ToList();
+            active.ForEach(s => s.Waits = false);
+            var responses = await RoundAsync(moving.Select(s => s.Strategy.Plan(s.State)).ToList(), cancellationToken);
+            for (int i = 0; i < moving.Count; i++)
             {
-                var slot = active[i];
+                var slot = moving[i];
                 int iteration = slot.State.Iteration;
                 slot.State = slot.Strategy.Apply(slot.State, responses[i]);
                 if (slot.State.Iteration != iteration || slot.State.Finished)
@@ -150,6 +157,9 @@ public sealed class SearchRunner(SearchContext context, int concurrency = 1)
         public SearchStrategy Strategy { get; } = strategy;
 
         public SearchState State { get; set; } = state;
+
+        /// <summary>Sits out the next round (half of the first searches, to start out of step with the others).</summary>
+        public bool Waits { get; set; }
     }
 }
 
@@ -168,6 +178,9 @@ public sealed class RunnerStats
     /// <summary>Solutions sent to the PRM.</summary>
     public long ScoredSequences { get; private set; }
 
+    /// <summary>Rounds with a generator call and a PRM call in flight together.</summary>
+    public long OverlappedRounds { get; private set; }
+
     /// <summary>Mean sequences per generator call.</summary>
     public double MeanGenerationBatch => GenerationCalls == 0 ? 0 : (double)GeneratedSequences / GenerationCalls;
 
@@ -176,6 +189,11 @@ public sealed class RunnerStats
 
     internal void Count(int generated, int scored)
     {
+        if (generated > 0 && scored > 0)
+        {
+            OverlappedRounds++;
+        }
+
         if (generated > 0)
         {
             GenerationCalls++;

@@ -50,7 +50,7 @@ internal static class SearchBench
                 alone ??= m;
                 stdout.WriteLine($"{config.Strategy} n={config.N}, concurrency {k,2}: {m.PerMinute,7:F1} problems/min ({m.PerMinute / alone.PerMinute:F2}x concurrency 1); "
                     + $"mean batch {m.Stats.MeanGenerationBatch:F1} sequences per generator call, {m.Stats.MeanScoringBatch:F1} per PRM call; "
-                    + $"time in the generator {m.GeneratorShare:P0}, in the PRM {m.PrmShare:P0} ({m.PrmCachedShare:P0} of its input tokens not read again: from its cache); accuracy {m.Accuracy:P1}");
+                    + $"busy time: generator {m.GeneratorShare:P0}, PRM {m.PrmShare:P0} of the run (they overlap in {m.Stats.OverlappedRounds} rounds); the PRM read {1 - m.PrmCachedShare:P0} of its input tokens (the rest from its cache); accuracy {m.Accuracy:P1}");
             }
         }
 
