@@ -21,8 +21,9 @@ internal sealed class IncrementalPrmScorer
     /// Most attention scores (rows x query heads x new tokens x columns) one call computes. Far below the
     /// generator's prefill budget (<see cref="KvBatch.MaxPrefillScores"/>): calls over many solutions read
     /// fewer tokens per second once their activations outgrow the CPU's caches. In `ttc bench search`
-    /// (64 problems, one run each), beam search over 16 searches at once ran 1.04x, 1.28x and 1.34x as fast
-    /// as one at a time with 4M, 1M and 256K, and 1.21x with 128K and 64K; Best-of-N 1.4x to 1.6-1.9x.
+    /// (one run each), beam search over 16 searches at once ran 0.99x as fast as one at a time with 4M (96
+    /// problems), 1.28x, 1.34x and 1.21x with 1M, 256K and 128K (64 problems); Best-of-N 1.40x, 1.56x,
+    /// 1.61x and 1.92x.
     /// </summary>
     private const long MaxScores = 1L << 18;
 
