@@ -112,8 +112,9 @@ public class WorkerProcessTests(ServiceFixture service)
         var handover = DateTime.UtcNow - stopped;
         var done = await WaitAsync(client2, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(120), ct);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "ttc-graceful.txt"), $"{DateTime.UtcNow:O} handover {handover.TotalSeconds:F1} s\n");
-        // Well under the five-minute lease of Durable Functions' defaults: the partition was released, not left to expire.
-        Assert.True(handover < TimeSpan.FromSeconds(45), $"the second worker resumed the job {handover.TotalSeconds:F0} s after the first stopped");
+        // Well under the five-minute lease of Durable Functions' defaults: the partition was released, not left to
+        // expire. Usually 2-17 s here; once 63 s, with builds loading the 2 cores, hence the margin.
+        Assert.True(handover < TimeSpan.FromSeconds(90), $"the second worker resumed the job {handover.TotalSeconds:F0} s after the first stopped");
         AssertSameResult(expected, done);
     }
 
