@@ -54,6 +54,8 @@ if [[ $stage == all || $stage == export ]]; then
     cp "$work/$size.curve.jsonl" "$root/models/generator-$size/curve.jsonl"
   done
   $py export_onnx.py "$work/prm.pt" --prm --out "$root/models/prm"
+  # The same PRM without a KV cache (scored from scratch): the reference the incremental one is tested against.
+  $py export_onnx.py "$work/prm.pt" --prm --full --out "$root/tests/Ttc.Inference.Tests/Fixtures/prm-full"
   $py -c "import json,torch; e=torch.load('$work/prm.pt')['extra']; e.pop('opt', None); print(json.dumps(e, indent=1))" \
     > "$root/models/prm/training.json"
   $py plot_curves.py "$root/models"
