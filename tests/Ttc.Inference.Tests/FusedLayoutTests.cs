@@ -106,6 +106,40 @@ public class FusedLayoutTests
         }
     }
 
+    [Theory]
+    [InlineData("generator-small")]
+    [InlineData("generator-large")]
+    public void Prefill_ManyRowsContinuingACachedPrefix_FedTogether_SameLogitsAsTheOptimumLayout(string name)
+    {
+        // Beams after the first step: more rows continuing cached prefixes than new tokens each, which the
+        // fused layout feeds together a token per call (rows of 1 to 3 new tokens, so some run out early).
+        using var plain = DecoderModel.Open(Optimum(name), Options);
+        using var fused = DecoderModel.Open(TestModels.Shipped(name), Options);
+        var models = new[] { plain, fused };
+        var first = models.Select(m => Prompts.Select(p => Row(m, p.Problem, p.Prefix)).ToList()).ToArray();
+        var kept = Decode(models, first, 8, keep: 1);
+        try
+        {
+            var second = models.Select((m, k) => Enumerable.Range(1, 6).Select(j =>
+            {
+                string continued = Prompts[1].Prefix + plain.Folder.Tokenizer.Decode(first[0][1].Sampled.Take(j), skipAdded: true);
+                var row = Row(m, Prompts[1].Problem, continued);
+                int shared = kept[k].Tokens.Zip(row.Prompt).TakeWhile(p => p.First == p.Second).Count();
+                row.Cached = System.Math.Min(shared, row.Prompt.Length - (1 + (j % 3)));
+                Assert.True(row.Cached > Prompts[1].Prefix.Length, "the continued prompt reuses the cached tokens");
+                kept[k].Acquire();
+                row.CacheEntry = kept[k];
+                return row;
+            }).ToList()).ToArray();
+            Decode(models, second, 3, keep: -1);
+            Assert.Equal(second[0].Select(r => r.Sampled), second[1].Select(r => r.Sampled));
+        }
+        finally
+        {
+            Array.ForEach(kept, e => e.Release());
+        }
+    }
+
     /// <summary>
     /// Greedy steps on both layouts (the Optimum one decides the tokens), comparing every row's logits
     /// each step; returns each layout's KV of row <paramref name="keep"/> at the end, if asked.
