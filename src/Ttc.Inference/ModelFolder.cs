@@ -40,6 +40,14 @@ public sealed class ModelFolder
     /// <summary>Longest sequence the model supports (config.json's max_position_embeddings; unbounded when absent).</summary>
     public int MaxPositions => ConfigInt("max_position_embeddings", int.MaxValue);
 
+    /// <summary>
+    /// KV heads and head size of a past_key_values input of dimensions [batch, kvHeads, sequence, headDim],
+    /// from config.json where the graph leaves them symbolic.
+    /// </summary>
+    internal (int KvHeads, int HeadDim) KvShape(int[] dims) => (
+        dims.Length == 4 && dims[1] > 0 ? dims[1] : ConfigInt("num_key_value_heads", ConfigInt("num_attention_heads", 0)),
+        dims.Length == 4 && dims[3] > 0 ? dims[3] : ConfigInt("head_dim", ConfigInt("hidden_size", 0) / System.Math.Max(1, ConfigInt("num_attention_heads", 1))));
+
     /// <summary>An integer field of config.json, or the fallback.</summary>
     public int ConfigInt(string name, int fallback) =>
         Config.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : fallback;

@@ -123,11 +123,10 @@ public sealed class SearchRunner(SearchContext context, int concurrency = 1)
         await Task.WhenAll(generating, scoringTask);
         var (generated, generationSeconds) = await generating;
         var (scores, scoringSeconds) = await scoringTask;
-        Stats.Count(generation.Count, scoring.Count);
-
         // Each search is charged its share of a shared call's time, by the tokens it accounts for.
         long generatedTokens = System.Math.Max(1, generated.Sum(g => (long)g.GeneratedTokens));
-        long prmTokens = System.Math.Max(1, scores.Sum(s => (long)s.Tokens));
+        long scoredTokens = scores.Sum(s => (long)s.Tokens), prmTokens = System.Math.Max(1, scoredTokens);
+        Stats.Count(generation.Count, scoring.Count, generationSeconds, scoringSeconds, scoredTokens);
         var responses = new SearchResponses[plans.Count];
         int g = 0, s = 0;
         for (int i = 0; i < plans.Count; i++)
@@ -181,14 +180,26 @@ public sealed class RunnerStats
     /// <summary>Rounds with a generator call and a PRM call in flight together.</summary>
     public long OverlappedRounds { get; private set; }
 
+    /// <summary>Seconds inside generator calls (summed over calls).</summary>
+    public double GenerationSeconds { get; private set; }
+
+    /// <summary>Seconds inside PRM calls (summed over calls; they may overlap generator calls).</summary>
+    public double ScoringSeconds { get; private set; }
+
+    /// <summary>Input tokens of the solutions sent to the PRM.</summary>
+    public long ScoredTokens { get; private set; }
+
     /// <summary>Mean sequences per generator call.</summary>
     public double MeanGenerationBatch => GenerationCalls == 0 ? 0 : (double)GeneratedSequences / GenerationCalls;
 
     /// <summary>Mean solutions per PRM call.</summary>
     public double MeanScoringBatch => ScoringCalls == 0 ? 0 : (double)ScoredSequences / ScoringCalls;
 
-    internal void Count(int generated, int scored)
+    internal void Count(int generated, int scored, double generationSeconds, double scoringSeconds, long scoredTokens)
     {
+        GenerationSeconds += generationSeconds;
+        ScoringSeconds += scoringSeconds;
+        ScoredTokens += scoredTokens;
         if (generated > 0 && scored > 0)
         {
             OverlappedRounds++;

@@ -64,16 +64,12 @@ internal static class SearchBench
         // Fresh models per measurement, so no run reuses another's caches.
         using var onnxGenerator = OnnxStepGenerator.Open(ModelCatalog.GeneratorFolder("small"), options);
         using var onnxPrm = ModelCatalog.OpenPrm("prm", options);
-        var generator = new TimedGenerator(onnxGenerator);
-        var prm = new TimedPrm(onnxPrm);
-        var context = new SearchContext(generator, prm);
+        var context = new SearchContext(onnxGenerator, onnxPrm);
         var strategy = StrategyRegistry.Get(config.Strategy);
         await new SearchRunner(context, concurrency).RunAsync(warmUp.Select((p, i) => (i, strategy.Start(p.Problem, config))), (_, _, _) => Task.CompletedTask, cancellationToken: ct);
 
         var runner = new SearchRunner(context, concurrency);
         var tally = new AccuracyTally();
-        generator.Elapsed = prm.Elapsed = TimeSpan.Zero;
-        prm.Tokens = 0;
         long readBefore = onnxPrm.ReadTokens;
         var clock = Stopwatch.StartNew();
         await runner.RunAsync(
@@ -85,43 +81,13 @@ internal static class SearchBench
             },
             cancellationToken: ct);
         var total = clock.Elapsed;
+        var stats = runner.Stats;
         return new Measurement(
             problems.Count / total.TotalMinutes,
-            runner.Stats,
+            stats,
             tally.Accuracy,
-            generator.Elapsed / total,
-            prm.Elapsed / total,
-            prm.Tokens == 0 || !onnxPrm.IsIncremental ? 0 : 1 - ((double)(onnxPrm.ReadTokens - readBefore) / prm.Tokens));
-    }
-
-    /// <summary>Time spent in the generator's calls.</summary>
-    private sealed class TimedGenerator(IStepGenerator inner) : IStepGenerator
-    {
-        public TimeSpan Elapsed { get; set; }
-
-        public async Task<IReadOnlyList<GeneratedStep>> GenerateAsync(IReadOnlyList<StepRequest> requests, CancellationToken cancellationToken = default)
-        {
-            long start = Stopwatch.GetTimestamp();
-            var result = await inner.GenerateAsync(requests, cancellationToken);
-            Elapsed += Stopwatch.GetElapsedTime(start);
-            return result;
-        }
-    }
-
-    /// <summary>Time spent in the PRM's calls, and the input tokens it was given.</summary>
-    private sealed class TimedPrm(IProcessRewardModel inner) : IProcessRewardModel
-    {
-        public TimeSpan Elapsed { get; set; }
-
-        public long Tokens { get; set; }
-
-        public async Task<IReadOnlyList<StepScores>> ScoreAsync(IReadOnlyList<ScoreRequest> requests, CancellationToken cancellationToken = default)
-        {
-            long start = Stopwatch.GetTimestamp();
-            var result = await inner.ScoreAsync(requests, cancellationToken);
-            Elapsed += Stopwatch.GetElapsedTime(start);
-            Tokens += result.Sum(r => (long)r.Tokens);
-            return result;
-        }
+            stats.GenerationSeconds / total.TotalSeconds,
+            stats.ScoringSeconds / total.TotalSeconds,
+            stats.ScoredTokens == 0 || !onnxPrm.IsIncremental ? 0 : 1 - ((double)(onnxPrm.ReadTokens - readBefore) / stats.ScoredTokens));
     }
 }

@@ -58,7 +58,6 @@ internal static class BatchDecoder
     /// Samples the next token of row <paramref name="b"/> (when it is live) from the batch's logits: a
     /// row that ends offers its KV to the cache, one that goes on reports its text so far.
     /// </summary>
-
     internal static void Advance(DecoderModel model, IDecodeBatch state, int b, PrefixCache? cache, HashSet<int> eos)
     {
         var row = state.Rows[b];

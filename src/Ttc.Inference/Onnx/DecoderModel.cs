@@ -89,9 +89,7 @@ public sealed class DecoderModel : IDisposable
                 throw new ModelLoadException($"ONNX file '{folder.OnnxFile}' is not a decoder with a KV cache: it needs past_key_values.{{i}}.key/value inputs and logits, present.{{i}}.key/value outputs (inputs: {string.Join(", ", inputs.Keys)}).");
             }
 
-            var kv = inputs["past_key_values.0.key"].Dimensions;
-            int kvHeads = kv.Length == 4 && kv[1] > 0 ? kv[1] : folder.ConfigInt("num_key_value_heads", folder.ConfigInt("num_attention_heads", 0));
-            int headDim = kv.Length == 4 && kv[3] > 0 ? kv[3] : folder.ConfigInt("head_dim", folder.ConfigInt("hidden_size", 0) / System.Math.Max(1, folder.ConfigInt("num_attention_heads", 1)));
+            var (kvHeads, headDim) = folder.KvShape(inputs["past_key_values.0.key"].Dimensions);
             int capacity = FusedCapacity(folder.OnnxFile, inputs, outputs);
             var logitsDims = outputs["logits"].Dimensions;
             int vocab = logitsDims.Length == 3 && logitsDims[2] > 0 ? logitsDims[2] : folder.ConfigInt("vocab_size", folder.Tokenizer.VocabSize);

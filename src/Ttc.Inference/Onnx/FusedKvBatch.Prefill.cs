@@ -192,12 +192,7 @@ internal sealed unsafe partial class FusedKvBatch
         int c = r.Cached, h = _m.KvHeads, d = _m.HeadDim;
         for (int j = 0; j < _kv.Length && c > 0; j++)
         {
-            var src = r.CacheEntry!.Kv(j);
-            int srcColumns = src.Length / (h * d);
-            for (int head = 0; head < h; head++)
-            {
-                src.Slice(head * srcColumns * d, c * d).CopyTo(Head(j, slot, head, c));
-            }
+            r.CacheEntry!.CopyKv(j, c, h, d, Head(j, slot, 0, h * _m.KvCapacity), _m.KvCapacity * d);
         }
     }
 

@@ -91,10 +91,8 @@ internal sealed class IncrementalPrmScorer
                 + "or its prm_state has no fixed width.");
         }
 
-        var dims = inputs[past[0]].Dimensions;
-        int kvHeads = dims.Length == 4 && dims[1] > 0 ? dims[1] : folder.ConfigInt("num_key_value_heads", folder.ConfigInt("num_attention_heads", 1));
+        var (kvHeads, headDim) = folder.KvShape(inputs[past[0]].Dimensions);
         int heads = System.Math.Max(kvHeads, folder.ConfigInt("num_attention_heads", kvHeads));
-        int headDim = dims.Length == 4 && dims[3] > 0 ? dims[3] : folder.ConfigInt("head_dim", folder.ConfigInt("hidden_size", 0) / heads);
         var cache = cacheBytes > 0 ? new PrefixCache(cacheBytes) : null;
         return new IncrementalPrmScorer(session, prompts, cache, [.. past.OrderBy(Layer).ThenBy(n => n.EndsWith(".value", StringComparison.Ordinal))], kvHeads, headDim, heads, width, stateWidth);
     }

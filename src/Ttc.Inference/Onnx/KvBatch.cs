@@ -58,13 +58,7 @@ internal sealed partial class KvBatch : IDecodeBatch
             int c = r.Cached, fresh = r.Prompt.Length - c, padPast = p - c, padNew = n - fresh;
             for (int j = 0; j < owned.Length && c > 0; j++)
             {
-                var src = r.CacheEntry!.Kv(j);
-                var dst = owned[j].GetTensorMutableDataAsSpan<float>();
-                int srcColumns = src.Length / (h * d);
-                for (int head = 0; head < h; head++)
-                {
-                    src.Slice(head * srcColumns * d, c * d).CopyTo(dst[((((i * h) + head) * p + padPast) * d)..]);
-                }
+                r.CacheEntry!.CopyKv(j, c, h, d, owned[j].GetTensorMutableDataAsSpan<float>()[((((i * h) * p) + padPast) * d)..], p * d);
             }
 
             Array.Fill(mask, 1L, (i * (p + n)) + padPast, c);
