@@ -49,6 +49,15 @@ public sealed class InferenceOptions
     /// </summary>
     public string? ProfilePrefix { get; set; }
 
+    /// <summary>
+    /// Which kernel runs the fused layout's attention (com.microsoft.GroupQueryAttention) on the CPU: "auto"
+    /// (default) ours where it was built (libttc_attention.so beside the app: Linux with g++ at build time),
+    /// else ONNX Runtime's; "ttc" ours, failing at start when it is absent or the provider is not the CPU;
+    /// "onnxruntime" ONNX Runtime's. A model using what ours does not implement (softcap, a local window,
+    /// attention bias...) gets ONNX Runtime's under "auto". Measured by `ttc bench inference`.
+    /// </summary>
+    public string AttentionKernel { get; set; } = "auto";
+
     /// <summary>Intra-op threads to ask ONNX Runtime for (0: its own choice).</summary>
     public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : OnCpu ? 1 : 0;
 
@@ -89,6 +98,19 @@ public sealed class InferenceOptions
         if (DecodeParallelism < 0)
         {
             errors.Add($"decodeParallelism: must not be negative (got {DecodeParallelism}); 0 chooses from the core count");
+        }
+
+        if (AttentionKernel is not ("auto" or "ttc" or "onnxruntime"))
+        {
+            errors.Add($"attentionKernel: must be 'auto', 'ttc' or 'onnxruntime' (got '{AttentionKernel}')");
+        }
+        else if (AttentionKernel == "ttc" && Onnx.AttentionKernel.Path is null)
+        {
+            errors.Add($"attentionKernel: 'ttc' needs {Onnx.AttentionKernel.FileName} beside the app, which is built on Linux when g++ is installed; it is not in {AppContext.BaseDirectory}");
+        }
+        else if (AttentionKernel == "ttc" && ExecutionProvider != "cpu")
+        {
+            errors.Add($"attentionKernel: 'ttc' runs on the CPU provider only (executionProvider is '{ExecutionProvider}')");
         }
 
         if (PrefixCacheMegabytes < 0)

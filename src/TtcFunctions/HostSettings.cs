@@ -56,6 +56,9 @@ public sealed class HostSettings
     /// <summary>Sub-batches of one batch run at the same time; 0 chooses from the core count (see InferenceOptions.DecodeParallelism).</summary>
     public int DecodeParallelism { get; set; }
 
+    /// <summary>Kernel of the fused layout's attention on the CPU: auto, ttc or onnxruntime (see InferenceOptions.AttentionKernel).</summary>
+    public string AttentionKernel { get; set; } = "auto";
+
     /// <summary>Largest n a request may ask for.</summary>
     public int MaxN { get; set; } = 256;
 
@@ -157,6 +160,7 @@ public sealed class HostSettings
         IntraOpThreads = IntraOpThreads,
         InterOpThreads = InterOpThreads,
         DecodeParallelism = DecodeParallelism,
+        AttentionKernel = AttentionKernel,
     };
 
     /// <summary>How the workflow runs its activities, as every job's input carries it.</summary>

@@ -6,12 +6,24 @@ namespace Ttc.Inference.Tests;
 
 /// <summary>
 /// The shipped generators are in the fused layout; Fixtures/optimum holds the same weights in the
-/// Optimum layout. Both must give the same logits (within 1e-4) and the same text.
+/// Optimum layout. Both must give the same logits (within 1e-4) and the same text, with the fused
+/// attention run by our kernel ("ttc") and by ONNX Runtime's ("onnxruntime").
 /// </summary>
 public class FusedLayoutTests
 {
     private const float Tolerance = 1e-4f;
     private static readonly InferenceOptions Options = new() { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = 1 };
+
+    /// <summary>The options with the fused attention on <paramref name="kernel"/>; skips "ttc" where the kernel was not built.</summary>
+    internal static InferenceOptions WithKernel(string kernel, int prefixCacheMegabytes = 0)
+    {
+        if (kernel == "ttc" && AttentionKernel.Path is null)
+        {
+            Assert.Skip($"{AttentionKernel.FileName} was not built here (it needs Linux and g++)");
+        }
+
+        return new() { PrefixCacheMegabytes = prefixCacheMegabytes, IntraOpThreads = 1, DecodeParallelism = 1, AttentionKernel = kernel };
+    }
 
     private static readonly (string Problem, string Prefix)[] Prompts =
     [
@@ -71,12 +83,15 @@ public class FusedLayoutTests
     }
 
     [Theory]
-    [InlineData("generator-small")]
-    [InlineData("generator-large")]
-    public void PrefillAndSteps_MixedLengthsAndCachedPrefixes_SameLogitsAsTheOptimumLayout(string name)
+    [InlineData("generator-small", "ttc")]
+    [InlineData("generator-large", "ttc")]
+    [InlineData("generator-small", "onnxruntime")]
+    [InlineData("generator-large", "onnxruntime")]
+    public void PrefillAndSteps_MixedLengthsAndCachedPrefixes_SameLogitsAsTheOptimumLayout(string name, string kernel)
     {
         using var plain = DecoderModel.Open(Optimum(name), Options);
-        using var fused = DecoderModel.Open(TestModels.Shipped(name), Options);
+        using var fused = DecoderModel.Open(TestModels.Shipped(name), WithKernel(kernel));
+        long calls = AttentionKernel.CallsOnThisThread;
         var models = new[] { plain, fused };
         var first = models.Select(m => Prompts.Select(p => Row(m, p.Problem, p.Prefix)).ToList()).ToArray();
 
@@ -99,6 +114,8 @@ public class FusedLayoutTests
             Decode(models, second, 4, keep: -1);
             Assert.Equal(second[0].Select(r => r.Sampled), second[1].Select(r => r.Sampled));
             Assert.Equal(first[0].Select(r => r.Sampled), first[1].Select(r => r.Sampled));
+            // One intra-op thread: the session ran its kernels on this thread.
+            Assert.Equal(kernel == "ttc", AttentionKernel.CallsOnThisThread > calls);
         }
         finally
         {
@@ -107,14 +124,16 @@ public class FusedLayoutTests
     }
 
     [Theory]
-    [InlineData("generator-small")]
-    [InlineData("generator-large")]
-    public void Prefill_ManyRowsContinuingACachedPrefix_FedTogether_SameLogitsAsTheOptimumLayout(string name)
+    [InlineData("generator-small", "ttc")]
+    [InlineData("generator-large", "ttc")]
+    [InlineData("generator-small", "onnxruntime")]
+    [InlineData("generator-large", "onnxruntime")]
+    public void Prefill_ManyRowsContinuingACachedPrefix_FedTogether_SameLogitsAsTheOptimumLayout(string name, string kernel)
     {
         // Beams after the first step: more rows continuing cached prefixes than new tokens each, which the
         // fused layout feeds together a token per call (rows of 1 to 3 new tokens, so some run out early).
         using var plain = DecoderModel.Open(Optimum(name), Options);
-        using var fused = DecoderModel.Open(TestModels.Shipped(name), Options);
+        using var fused = DecoderModel.Open(TestModels.Shipped(name), WithKernel(kernel));
         var models = new[] { plain, fused };
         var first = models.Select(m => Prompts.Select(p => Row(m, p.Problem, p.Prefix)).ToList()).ToArray();
         var kept = Decode(models, first, 8, keep: 1);
@@ -180,11 +199,13 @@ public class FusedLayoutTests
     }
 
     [Theory(Timeout = 300_000)]
-    [InlineData("generator-small")]
-    [InlineData("generator-large")]
-    public async Task GenerateAsync_OneByOneAndBatchedWithPrefixReuse_SameTextInBothLayouts(string name)
+    [InlineData("generator-small", "ttc")]
+    [InlineData("generator-large", "ttc")]
+    [InlineData("generator-small", "onnxruntime")]
+    [InlineData("generator-large", "onnxruntime")]
+    public async Task GenerateAsync_OneByOneAndBatchedWithPrefixReuse_SameTextInBothLayouts(string name, string kernel)
     {
-        var options = new InferenceOptions { PrefixCacheMegabytes = 16, IntraOpThreads = 1, DecodeParallelism = 1 };
+        var options = WithKernel(kernel, prefixCacheMegabytes: 16);
         using var plain = OnnxStepGenerator.Open(Optimum(name), options);
         using var fused = OnnxStepGenerator.Open(TestModels.Shipped(name), options);
         var ct = TestContext.Current.CancellationToken;
@@ -236,10 +257,12 @@ public class FusedLayoutTests
         Assert.Equal(admitted.Prompt.Length + 3, admitted.Fed);
     }
 
-    [Fact]
-    public void Step_PastAndPresentBoundToOneBuffer_OperatorWritesInPlace()
+    [Theory]
+    [InlineData("ttc")]
+    [InlineData("onnxruntime")]
+    public void Step_PastAndPresentBoundToOneBuffer_OperatorWritesInPlace(string kernel)
     {
-        using var fused = DecoderModel.Open(TestModels.Shipped("generator-small"), Options);
+        using var fused = DecoderModel.Open(TestModels.Shipped("generator-small"), WithKernel(kernel));
         var rows = new List<DecodeRow> { Row(fused, Prompts[0].Problem), Row(fused, Prompts[2].Problem) };
         using var batch = FusedKvBatch.Prefill(fused, rows);
         // A mark past every row's positions: a separate present (zeroed, then copied back into the bound
@@ -248,7 +271,9 @@ public class FusedLayoutTests
         batch.Head(0, 0, 0, cap)[^1] = 42f;
         var before = batch.Head(0, 0, 0, rows[0].Fed).ToArray();
         rows.ForEach(r => r.Sampled.Add(5));
+        long calls = AttentionKernel.CallsOnThisThread;
         batch.Step();
+        Assert.Equal(kernel == "ttc" ? 2 : 0, AttentionKernel.CallsOnThisThread - calls); // one call per layer
         Assert.Equal(42f, batch.Head(0, 0, 0, cap)[^1]);
         Assert.Equal(before, batch.Head(0, 0, 0, rows[0].Fed - 1).ToArray()); // the prompt's keys stay put
         Assert.Contains(batch.Head(0, 0, 0, rows[0].Fed).ToArray()[before.Length..], v => v != 0); // the new token's key

@@ -77,6 +77,7 @@ public class HostSettingsTests
     [InlineData("ttc:intraOpThreads", "-1")]
     [InlineData("ttc:interOpThreads", "-1")]
     [InlineData("ttc:executionProvider", "tpu")]
+    [InlineData("ttc:attentionKernel", "fast")]
     public void Build_BadInferenceSetting_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<InvalidOperationException>(() => HostApp.Build(["--hostJson", HostJson, "--roles", "inference", $"--{key}", value]));

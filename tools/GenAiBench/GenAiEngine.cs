@@ -48,11 +48,12 @@ internal static class GenAiEngine
 
         Round(new Totals());
         Round(new Totals());
-        int rounds = Workload.Rounds(batch);
+        int rounds = 0;
         var clock = Stopwatch.StartNew();
-        for (int r = 0; r < rounds; r++)
+        while (w.Another(rounds, clock.Elapsed))
         {
             Round(totals);
+            rounds++;
         }
 
         double seconds = clock.Elapsed.TotalSeconds;

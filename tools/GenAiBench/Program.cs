@@ -8,7 +8,8 @@ using GenAiBench;
 // a fresh process (this program with --child), so each has its own peak working set and neither engine
 // warms the other's allocator. A greedy check first: both must write the same text from the same prompts.
 //   dotnet run -c Release --project tools/GenAiBench -- [--generator large] [--batches 1,16,64]
-//     [--prompt-tokens 25] [--new-tokens 128] [--temperature 0.8] [--check-only] [--json FILE]
+//     [--prompt-tokens 25] [--new-tokens 128] [--temperature 0.8] [--seconds 4] [--check-only] [--json FILE]
+// --seconds: the least time measured per engine, setting and batch size (whole rounds, at least two).
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
 var opts = Args.Parse(args);
 string folder = Args.ModelFolder(opts.GetValueOrDefault("generator", "large"));
@@ -16,7 +17,8 @@ var workload = new Workload(
     folder,
     int.Parse(opts.GetValueOrDefault("prompt-tokens", "25"), CultureInfo.InvariantCulture),
     int.Parse(opts.GetValueOrDefault("new-tokens", "128"), CultureInfo.InvariantCulture),
-    double.Parse(opts.GetValueOrDefault("temperature", "0.8"), CultureInfo.InvariantCulture));
+    double.Parse(opts.GetValueOrDefault("temperature", "0.8"), CultureInfo.InvariantCulture),
+    double.Parse(opts.GetValueOrDefault("seconds", "4"), CultureInfo.InvariantCulture));
 
 if (opts.TryGetValue("child", out var engine))
 {
@@ -62,16 +64,18 @@ foreach (int batch in batches)
 }
 
 Console.WriteLine();
-Console.WriteLine("| batch | ours, best setting | GenAI, best setting | ours / GenAI | ours / GenAI, same setting (1 thread; at batch > 1 one sub-batch per core) |");
-Console.WriteLine("|---:|---|---|---:|---:|");
+Console.WriteLine("| batch | ours, best setting | GenAI, best setting | ours / GenAI | ours with ONNX Runtime's attention kernel / GenAI | ours / GenAI, same setting (1 thread; at batch > 1 one sub-batch per core) |");
+Console.WriteLine("|---:|---|---|---:|---:|---:|");
 foreach (int batch in batches)
 {
-    var o = results.Where(r => r.Engine == "ours" && r.Batch == batch).MaxBy(r => r.TokensPerSecond)!;
+    var o = results.Where(r => r.Engine == "ours" && r.Batch == batch && !r.Setting.EndsWith("-ort-attention", StringComparison.Ordinal)).MaxBy(r => r.TokensPerSecond)!;
+    var oOrt = results.Where(r => r.Engine == "ours" && r.Batch == batch && r.Setting.EndsWith("-ort-attention", StringComparison.Ordinal)).MaxBy(r => r.TokensPerSecond);
     var g = results.Where(r => r.Engine == "genai" && r.Batch == batch).MaxBy(r => r.TokensPerSecond)!;
     string mirror = batch == 1 ? "1-thread" : $"{Environment.ProcessorCount}-parallel";
     var oSame = results.First(r => r.Engine == "ours" && r.Batch == batch && r.Setting == (batch == 1 ? "1-thread" : "sub-batches"));
     var gSame = results.FirstOrDefault(r => r.Engine == "genai" && r.Batch == batch && r.Setting == mirror) ?? g;
-    Console.WriteLine($"| {batch} | {o.TokensPerSecond:F0} tokens/s ({o.Setting}) | {g.TokensPerSecond:F0} tokens/s ({g.Setting}) | {o.TokensPerSecond / g.TokensPerSecond:F2}x | {oSame.TokensPerSecond / gSame.TokensPerSecond:F2}x |");
+    string ort = oOrt is null ? "(kernel not built)" : $"{oOrt.TokensPerSecond / g.TokensPerSecond:F2}x";
+    Console.WriteLine($"| {batch} | {o.TokensPerSecond:F0} tokens/s ({o.Setting}) | {g.TokensPerSecond:F0} tokens/s ({g.Setting}) | {o.TokensPerSecond / g.TokensPerSecond:F2}x | {ort} | {oSame.TokensPerSecond / gSame.TokensPerSecond:F2}x |");
 }
 
 if (opts.TryGetValue("json", out var file))
@@ -91,7 +95,7 @@ Measurement Child(string engine, string setting, int batch)
         start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
     }
 
-    foreach (var a in new[] { "--child", engine, "--setting", setting, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--generator", folder, "--prompt-tokens", workload.PromptTokens.ToString(CultureInfo.InvariantCulture), "--new-tokens", workload.NewTokens.ToString(CultureInfo.InvariantCulture), "--temperature", workload.Temperature.ToString(CultureInfo.InvariantCulture) })
+    foreach (var a in new[] { "--child", engine, "--setting", setting, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--generator", folder, "--prompt-tokens", workload.PromptTokens.ToString(CultureInfo.InvariantCulture), "--new-tokens", workload.NewTokens.ToString(CultureInfo.InvariantCulture), "--temperature", workload.Temperature.ToString(CultureInfo.InvariantCulture), "--seconds", workload.Seconds.ToString(CultureInfo.InvariantCulture) })
     {
         start.ArgumentList.Add(a);
     }

@@ -4,7 +4,7 @@ using Ttc.Inference;
 namespace GenAiBench;
 
 /// <summary>What both engines run: the same prompts (as text for ours, as token ids for GenAI), new tokens and temperature.</summary>
-internal sealed record Workload(string Folder, int PromptTokens, int NewTokens, double Temperature)
+internal sealed record Workload(string Folder, int PromptTokens, int NewTokens, double Temperature, double Seconds)
 {
     private readonly Lazy<ModelFolder> _model = new(() => ModelFolder.Open(Folder));
 
@@ -14,8 +14,11 @@ internal sealed record Workload(string Folder, int PromptTokens, int NewTokens, 
     /// <summary>End-of-sequence ids, as our generator reads them.</summary>
     public IReadOnlySet<int> EosIds => _model.Value.EosTokenIds.ToHashSet();
 
-    /// <summary>Measured rounds at a batch size (after two warm-up rounds): about the same tokens per measurement.</summary>
-    public static int Rounds(int batch) => batch <= 1 ? 8 : batch <= 16 ? 4 : 2;
+    /// <summary>
+    /// Whether to run another measured round (after two warm-up rounds): at least two, and until <see cref="Seconds"/>
+    /// have passed. One round at batch 64 lasts under a second, too short to compare engines on a shared machine.
+    /// </summary>
+    public bool Another(int rounds, TimeSpan elapsed) => rounds < 2 || elapsed.TotalSeconds < Seconds;
 
     /// <summary>
     /// <paramref name="batch"/> chat prompts of exactly <see cref="PromptTokens"/> tokens each, with their ids from our

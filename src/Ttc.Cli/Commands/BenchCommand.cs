@@ -25,18 +25,19 @@ internal static class BenchCommand
         var batches = new Option<string>("--batches") { Description = "Batch sizes to measure, comma-separated.", DefaultValueFactory = _ => "1,16,64" };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens generated per sequence.", DefaultValueFactory = _ => 400 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (tokens/s per batch and setting, prefill and decode, GFLOP/s and share of the measured SGEMM peak, peak working set) instead of text." };
-        var inference = new Command("inference", "Generation tokens/s at batch 1, 16, 64 (prefill vs decode, GFLOP/s against ONNX Runtime's measured SGEMM peak), peak memory, PRM tokens/s.") { generator, prm, batches, maxTokens, json };
+        var seconds = new Option<double>("--seconds") { Description = "Least time measured per batch size and setting (whole rounds, at least two).", DefaultValueFactory = _ => 4 };
+        var inference = new Command("inference", "Generation tokens/s at batch 1, 16, 64 (prefill vs decode, GFLOP/s against ONNX Runtime's measured SGEMM peak), peak memory, PRM tokens/s.") { generator, prm, batches, maxTokens, seconds, json };
         inference.SetAction((parse, ct) =>
         {
             var sizes = parse.GetValue(batches)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (sizes.Length == 0 || sizes.Any(b => !int.TryParse(b, out int v) || v < 1) || parse.GetValue(maxTokens) < 1)
+            if (sizes.Length == 0 || sizes.Any(b => !int.TryParse(b, out int v) || v < 1) || parse.GetValue(maxTokens) < 1 || !(parse.GetValue(seconds) >= 0))
             {
-                stderr.WriteLine("error: --batches must be positive integers separated by commas and --max-tokens at least 1");
+                stderr.WriteLine("error: --batches must be positive integers separated by commas, --max-tokens at least 1 and --seconds not negative");
                 return Task.FromResult(ExitCodes.Usage);
             }
 
             return InferenceBench.RunAsync(
-                new InferenceBench.Settings(parse.GetValue(generator)!, parse.GetValue(prm)!, sizes.Select(int.Parse).ToList(), parse.GetValue(maxTokens), parse.GetValue(json)),
+                new InferenceBench.Settings(parse.GetValue(generator)!, parse.GetValue(prm)!, sizes.Select(int.Parse).ToList(), parse.GetValue(maxTokens), parse.GetValue(seconds), parse.GetValue(json)),
                 stdout,
                 ct);
         });

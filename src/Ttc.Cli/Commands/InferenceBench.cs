@@ -11,12 +11,13 @@ internal static class InferenceBench
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>What to measure: the models, the batch sizes, tokens per sequence, and the output form.</summary>
-    public sealed record Settings(string Generator, string Prm, IReadOnlyList<int> Batches, int MaxTokens, bool Json);
+    /// <summary>What to measure: the models, the batch sizes, tokens per sequence, the least time per measurement, and the output form.</summary>
+    public sealed record Settings(string Generator, string Prm, IReadOnlyList<int> Batches, int MaxTokens, double Seconds, bool Json);
 
     /// <summary>One batch size under one setting.</summary>
     public sealed record Run(
         string Setting,
+        string AttentionKernel,
         int IntraOpThreads,
         int DecodeParallelism,
         int Batch,
@@ -42,24 +43,33 @@ internal static class InferenceBench
         human.WriteLine($"generator {folder}: {flops.Parameters / 1e6:F2} M parameters; ONNX Runtime SGEMM peak {peak:F0} GFLOP/s (1024^3 MatMul on {cores} threads)");
 
         // First one batch on all cores (the setting before sub-batches were the default), then the default:
-        // each core decodes its own sub-batch on one intra-op thread.
-        var settings = new (string Name, InferenceOptions Options)[]
+        // each core decodes its own sub-batch on one intra-op thread; then the default with ONNX Runtime's
+        // attention kernel instead of ours, where ours was built.
+        var settings = new List<(string Name, InferenceOptions Options)>
         {
             ("one-batch", new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = cores, DecodeParallelism = 1 }),
             ("sub-batches", new InferenceOptions { PrefixCacheMegabytes = 0 }),
         };
+        if (Ttc.Inference.Onnx.AttentionKernel.Path is not null)
+        {
+            settings.Add(("sub-batches-ort-attention", new InferenceOptions { PrefixCacheMegabytes = 0, AttentionKernel = "onnxruntime" }));
+        }
+
         var runs = new List<Run>();
         foreach (var (name, options) in settings)
         {
-            human.WriteLine(name == "one-batch"
-                ? $"one batch on {cores} intra-op threads:"
-                : $"as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread each; batch 1 is one sub-batch):");
+            human.WriteLine(name switch
+            {
+                "one-batch" => $"one batch on {cores} intra-op threads:",
+                "sub-batches" => $"as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread each; batch 1 is one sub-batch):",
+                _ => "the same sub-batches with ONNX Runtime's attention kernel (attentionKernel onnxruntime):",
+            });
             foreach (int batch in s.Batches)
             {
                 var run = await MeasureAsync(s, name, options, batch, flops, peak, ct);
                 runs.Add(run);
                 double best1 = runs.Where(r => r.Batch == 1).Select(r => r.TokensPerSecond).DefaultIfEmpty(double.NaN).Max();
-                human.WriteLine($"batch {batch,3}: {run.TokensPerSecond,8:F0} generated tokens/s ({run.TokensPerSecond / best1:F1}x the best batch 1 so far); prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
+                human.WriteLine($"batch {batch,3}: {run.AttentionKernel} attention, {run.TokensPerSecond,8:F0} generated tokens/s ({run.TokensPerSecond / best1:F1}x the best batch 1 so far); prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
             }
         }
 
@@ -76,7 +86,7 @@ internal static class InferenceBench
                 FlopsFormula = DecoderFlops.Formula,
                 SgemmPeakGflops = peak,
                 SgemmPeakMethod = $"best of 8 MatMul calls of two 1024x1024 float matrices in ONNX Runtime on {cores} intra-op threads",
-                Workload = new { Prompts = "chat-template prompts 'Compute i * 7 + j - 3.'", s.MaxTokens, Temperature = 0.8, TopP = 1.0, PrefixCache = false },
+                Workload = new { Prompts = "chat-template prompts 'Compute i * 7 + j - 3.'", s.MaxTokens, Temperature = 0.8, TopP = 1.0, PrefixCache = false, LeastSecondsPerRun = s.Seconds },
                 PhaseRatesNote = "prefill and decode tokens/s are over the time inside those calls, summed over sub-batches running at once",
                 Runs = runs,
                 PeakWorkingSetMiB = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0),
@@ -105,12 +115,16 @@ internal static class InferenceBench
         }
 
         var before = (gen.Stats.DecodeTokens, gen.Stats.DecodeSeconds, gen.Stats.PrefillTokens, gen.Stats.PrefillSeconds);
+        long kernelCalls = Ttc.Inference.Onnx.AttentionKernel.Calls;
         var clock = Stopwatch.StartNew();
-        int rounds = batch <= 1 ? 8 : batch <= 16 ? 4 : 2;
+        // Rounds for at least s.Seconds: one round at batch 64 lasts under a second, too short to tell two
+        // settings apart on a shared machine.
+        int rounds = 0;
         var steps = new List<GeneratedStep>();
-        for (int r = 0; r < rounds; r++)
+        while (rounds < 2 || clock.Elapsed.TotalSeconds < s.Seconds)
         {
             steps.AddRange(await gen.GenerateAsync(requests, ct));
+            rounds++;
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
@@ -120,6 +134,8 @@ internal static class InferenceBench
         double gflops = steps.Count * (prefillFlops + decodeFlops) / seconds / 1e9;
         return new Run(
             setting,
+            // Ours when the options ask for it and it ran (a model it refuses gets ONNX Runtime's).
+            Ttc.Inference.Onnx.AttentionKernel.Applies(options) && Ttc.Inference.Onnx.AttentionKernel.Calls > kernelCalls ? "ttc" : "onnxruntime",
             options.ResolvedIntraOpThreads,
             System.Math.Min(options.ResolvedDecodeParallelism, batch),
             batch,

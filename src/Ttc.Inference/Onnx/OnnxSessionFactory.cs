@@ -16,6 +16,25 @@ public static class OnnxSessionFactory
             throw new ModelLoadException($"ONNX file '{onnxFile}' does not exist.");
         }
 
+        if (!AttentionKernel.Applies(options) || !AttentionKernel.ModelUsesOperator(onnxFile))
+        {
+            return Create(onnxFile, options, attentionKernel: false);
+        }
+
+        try
+        {
+            return Create(onnxFile, options, attentionKernel: true);
+        }
+        catch (ModelLoadException ex) when (options.AttentionKernel == "auto" && ex.Message.Contains(AttentionKernel.RefusalPrefix, StringComparison.Ordinal))
+        {
+            // The model's attention uses something our kernel does not implement: ONNX Runtime's runs it.
+            return Create(onnxFile, options, attentionKernel: false);
+        }
+    }
+
+    private static InferenceSession Create(string onnxFile, InferenceOptions options, bool attentionKernel)
+    {
+
         // No memory pattern: it plans one block per input shape, and a decode step's shape changes every
         // token, so the arena kept blocks of every size (peak of an n = 64 beam search 683-702 -> 595 MiB).
         var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, EnableMemoryPattern = false };
@@ -40,6 +59,11 @@ public static class OnnxSessionFactory
             if (ExecutionProviders.Resolve(options).Provider == "cuda")
             {
                 ExecutionProviders.AppendCuda(so, options.DeviceId);
+            }
+
+            if (attentionKernel)
+            {
+                AttentionKernel.Register(so);
             }
 
             return new InferenceSession(onnxFile, so);
