@@ -15,6 +15,10 @@ namespace TtcFunctions.Tests;
 public class WorkerProcessTests(ServiceFixture service)
 {
     private const string Problem = "Compute ((12 + 7) * 3 - 9 + 4) * 2.";
+
+    // Twice the steps: the graceful stop must find the job with steps still to run (Problem's six steps took
+    // about 3 s, and were all done before a second worker process had even started on a loaded machine).
+    private const string LongProblem = "Compute ((12 + 7) * 3 - 9 + 4) * 2 + 5 * 6 - 8 + 3 * 4 - 7 + 2 * 9.";
     private static readonly SearchConfig Beam = new() { Strategy = StrategyNames.BeamSearch, N = 64, BeamWidth = 4, Seed = 5 };
 
     private string[] Arguments(string hub, string roles, params string[] more) =>
@@ -25,16 +29,16 @@ public class WorkerProcessTests(ServiceFixture service)
         .. more,
     ];
 
-    private static async Task<SearchResult> UninterruptedAsync(CancellationToken ct)
+    private static async Task<SearchResult> UninterruptedAsync(CancellationToken ct, string problem = Problem)
     {
         using var generator = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions());
         using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), new InferenceOptions());
-        return await SearchRunner.SolveAsync(Problem, Beam, new SearchContext(generator, prm), cancellationToken: ct);
+        return await SearchRunner.SolveAsync(problem, Beam, new SearchContext(generator, prm), cancellationToken: ct);
     }
 
-    private static async Task<string> SubmitAsync(HttpClient client, CancellationToken ct)
+    private static async Task<string> SubmitAsync(HttpClient client, CancellationToken ct, string problem = Problem)
     {
-        var body = $$"""{"problem": "{{Problem}}", "strategy": "{{Beam.Strategy}}", "n": {{Beam.N}}, "beamWidth": {{Beam.BeamWidth}}, "seed": {{Beam.Seed}}}""";
+        var body = $$"""{"problem": "{{problem}}", "strategy": "{{Beam.Strategy}}", "n": {{Beam.N}}, "beamWidth": {{Beam.BeamWidth}}, "seed": {{Beam.Seed}}}""";
         var response = await client.PostAsync("/api/solve", new StringContent(body, Encoding.UTF8, "application/json"), ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
@@ -94,27 +98,35 @@ public class WorkerProcessTests(ServiceFixture service)
     {
         var ct = TestContext.Current.CancellationToken;
         service.Azurite.Require();
-        var expected = await UninterruptedAsync(ct);
+        var expected = await UninterruptedAsync(ct, LongProblem);
         var hub = "g" + Guid.NewGuid().ToString("N")[..12];
         // host.json's visibility timeouts (15 s), not the shorter ones of the other tests: this is the handover users get.
         string[] slow = ["--extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout", "00:00:15", "--extensions:durableTask:storageProvider:controlQueueVisibilityTimeout", "00:00:15"];
         using var first = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "first"), .. slow], ct);
         using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
-        var id = await SubmitAsync(client, ct);
-        await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
-        using var second = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "second"), .. slow], ct);
-        using var client2 = new HttpClient { BaseAddress = new Uri(second.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
+        var id = await SubmitAsync(client, ct, LongProblem);
+        var mid = await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
+        Assert.True(Step(mid) >= 1, "the job never got past its first step:\n" + first.Tail());
 
+        // The stop drains: the first worker finishes the messages it has taken, which may take the job a step or two further.
         var stopped = DateTime.UtcNow;
         await first.TerminateAsync(ct);
         Assert.Contains("its partitions are released", first.Tail(80), StringComparison.Ordinal);
-        var resumed = await WaitAsync(client2, id, s => second.Count("Generate for " + id) > 0, TimeSpan.FromSeconds(60), ct);
+        int firstGenerated = first.Count("Generate for " + id);
+
+        using var second = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "second"), .. slow], ct);
+        using var client2 = new HttpClient { BaseAddress = new Uri(second.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
+        var atStart = await WaitAsync(client2, id, _ => true, TimeSpan.Zero, ct);
+        Assert.True(atStart["runtimeStatus"]?.GetValue<string>() == "Running", $"the job was no longer running when the second worker started ({firstGenerated} generation steps on the first): nothing was handed over\n" + atStart.ToJsonString());
+
+        // Nothing runs the job between the stop and the second worker: it resumes once it holds the released partition.
+        var resumed = await WaitAsync(client2, id, _ => second.Count("Generate for " + id) > 0, TimeSpan.FromSeconds(90), ct);
         var handover = DateTime.UtcNow - stopped;
+        Assert.True(second.Count("Generate for " + id) > 0, $"the second worker did not resume the job within 90 s of its start:\n{resumed.ToJsonString()}\n{second.Tail()}");
         var done = await WaitAsync(client2, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(120), ct);
-        File.AppendAllText(Path.Combine(Path.GetTempPath(), "ttc-graceful.txt"), $"{DateTime.UtcNow:O} handover {handover.TotalSeconds:F1} s\n");
-        // Well under the five-minute lease of Durable Functions' defaults: the partition was released, not left to
-        // expire. Usually 2-17 s here; once 63 s, with builds loading the 2 cores, hence the margin.
-        Assert.True(handover < TimeSpan.FromSeconds(90), $"the second worker resumed the job {handover.TotalSeconds:F0} s after the first stopped");
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "ttc-graceful.txt"), $"{DateTime.UtcNow:O} handover {handover.TotalSeconds:F1} s (stop to resume, the second worker's start included)\n");
+        // Well under the five-minute lease of Durable Functions' defaults: the partition was released, not left to expire.
+        Assert.True(handover < TimeSpan.FromSeconds(60), $"the second worker resumed the job {handover.TotalSeconds:F0} s after the first stopped");
         AssertSameResult(expected, done);
     }
 
