@@ -58,6 +58,15 @@ public sealed class InferenceOptions
     /// </summary>
     public string AttentionKernel { get; set; } = "auto";
 
+    /// <summary>
+    /// Positions per row of the KV cache of a fused-layout generator whose graph leaves the capacity open
+    /// (ONNX Runtime GenAI's model builder writes them so: past [batch, heads, past_sequence_length, head]).
+    /// 0 (the default) chooses the model's max_position_embeddings, at most 4096; larger values are capped at
+    /// max_position_embeddings. Sequences stop by length at the capacity. Graphs of fixed capacity (the
+    /// shipped generators: 512) keep theirs.
+    /// </summary>
+    public int KvCapacity { get; set; }
+
     /// <summary>Intra-op threads to ask ONNX Runtime for (0: its own choice).</summary>
     public int ResolvedIntraOpThreads => IntraOpThreads > 0 ? IntraOpThreads : OnCpu ? 1 : 0;
 
@@ -111,6 +120,11 @@ public sealed class InferenceOptions
         else if (AttentionKernel == "ttc" && ExecutionProvider != "cpu")
         {
             errors.Add($"attentionKernel: 'ttc' runs on the CPU provider only (executionProvider is '{ExecutionProvider}')");
+        }
+
+        if (KvCapacity < 0)
+        {
+            errors.Add($"kvCapacity: must not be negative (got {KvCapacity}); 0 chooses from the model");
         }
 
         if (PrefixCacheMegabytes < 0)

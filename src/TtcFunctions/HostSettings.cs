@@ -59,6 +59,9 @@ public sealed class HostSettings
     /// <summary>Kernel of the fused layout's attention on the CPU: auto, ttc or onnxruntime (see InferenceOptions.AttentionKernel).</summary>
     public string AttentionKernel { get; set; } = "auto";
 
+    /// <summary>KV cache positions per row for a fused generator whose graph leaves them open; 0 chooses (see InferenceOptions.KvCapacity).</summary>
+    public int KvCapacity { get; set; }
+
     /// <summary>Largest n a request may ask for.</summary>
     public int MaxN { get; set; } = 256;
 
@@ -161,6 +164,7 @@ public sealed class HostSettings
         InterOpThreads = InterOpThreads,
         DecodeParallelism = DecodeParallelism,
         AttentionKernel = AttentionKernel,
+        KvCapacity = KvCapacity,
     };
 
     /// <summary>How the workflow runs its activities, as every job's input carries it.</summary>

@@ -78,6 +78,7 @@ public class HostSettingsTests
     [InlineData("ttc:interOpThreads", "-1")]
     [InlineData("ttc:executionProvider", "tpu")]
     [InlineData("ttc:attentionKernel", "fast")]
+    [InlineData("ttc:kvCapacity", "-1")]
     public void Build_BadInferenceSetting_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<InvalidOperationException>(() => HostApp.Build(["--hostJson", HostJson, "--roles", "inference", $"--{key}", value]));

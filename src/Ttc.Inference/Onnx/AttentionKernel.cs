@@ -60,35 +60,9 @@ public static class AttentionKernel
     /// <summary>
     /// Whether <paramref name="onnxFile"/> has a GroupQueryAttention node: only then does a session get the
     /// kernel. Registering it makes com.microsoft a custom domain, and in a model that does not import that
-    /// domain ONNX Runtime's own fusions into it (FusedMatMul) then fail to resolve. A node's operator type is
-    /// stored as plain UTF-8 in the file, so finding the name is enough; a false match (the name in a doc
-    /// string) only registers the kernel where it has nothing to run.
+    /// domain ONNX Runtime's own fusions into it (FusedMatMul) then fail to resolve.
     /// </summary>
-    public static bool ModelUsesOperator(string onnxFile)
-    {
-        ReadOnlySpan<byte> name = "GroupQueryAttention"u8;
-        using var stream = File.OpenRead(onnxFile);
-        var buffer = new byte[1 << 20];
-        int kept = 0;
-        while (true)
-        {
-            int read = stream.Read(buffer, kept, buffer.Length - kept);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            int length = kept + read;
-            if (buffer.AsSpan(0, length).IndexOf(name) >= 0)
-            {
-                return true;
-            }
-
-            // The name may straddle two reads: keep the tail.
-            kept = System.Math.Min(name.Length - 1, length);
-            buffer.AsSpan(length - kept, kept).CopyTo(buffer);
-        }
-    }
+    public static bool ModelUsesOperator(string onnxFile) => OnnxGraphText.Mentions(onnxFile, "GroupQueryAttention"u8);
 
     /// <summary>Adds the kernel to <paramref name="so"/>; the caller checked <see cref="Applies"/>.</summary>
     internal static void Register(SessionOptions so)

@@ -90,7 +90,7 @@ public sealed class DecoderModel : IDisposable
             }
 
             var (kvHeads, headDim) = folder.KvShape(inputs["past_key_values.0.key"].Dimensions);
-            int capacity = FusedCapacity(folder.OnnxFile, inputs, outputs);
+            int capacity = FusedCapacity(folder, inputs, outputs, options);
             var logitsDims = outputs["logits"].Dimensions;
             int vocab = logitsDims.Length == 3 && logitsDims[2] > 0 ? logitsDims[2] : folder.ConfigInt("vocab_size", folder.Tokenizer.VocabSize);
             int configVocab = folder.ConfigInt("vocab_size", vocab);
@@ -108,24 +108,41 @@ public sealed class DecoderModel : IDisposable
         }
     }
 
+    /// <summary>Open capacities default to the model's positions, at most this many (4096 positions of a 1B model's cache: 128 MiB a row).</summary>
+    private const int DefaultOpenCapacity = 4096;
+
     /// <summary>
     /// The fused layout's cache capacity, or 0 for the Optimum layout. The graph says which: ONNX Runtime
     /// does not expose its nodes, but the layouts differ in their inputs. Optimum's past grows, so its
     /// sequence dimension is symbolic, and it takes position_ids; the fused layout's past is the cache
-    /// itself, of fixed capacity, and its positions come from the attention mask inside the graph.
+    /// itself, and its positions come from the attention mask inside the graph. Its capacity is fixed in our
+    /// exports; GenAI's model builder leaves it open (symbolic, as Optimum's), so a graph with a symbolic
+    /// past, no position_ids and a GroupQueryAttention node is fused too, with the capacity the options give.
     /// </summary>
-    private static int FusedCapacity(string file, IReadOnlyDictionary<string, NodeMetadata> inputs, IReadOnlyDictionary<string, NodeMetadata> outputs)
+    private static int FusedCapacity(ModelFolder folder, IReadOnlyDictionary<string, NodeMetadata> inputs, IReadOnlyDictionary<string, NodeMetadata> outputs, InferenceOptions options)
     {
         var past = inputs["past_key_values.0.key"].Dimensions;
-        if (past.Length != 4 || past[2] <= 0)
+        bool positions = inputs.ContainsKey("position_ids");
+        if (past.Length == 4 && past[2] <= 0)
+        {
+            if (positions || !OnnxGraphText.Mentions(folder.OnnxFile, "GroupQueryAttention"u8))
+            {
+                return 0;
+            }
+
+            int wanted = options.KvCapacity > 0 ? options.KvCapacity : DefaultOpenCapacity;
+            return System.Math.Min(wanted, folder.MaxPositions);
+        }
+
+        if (past.Length != 4)
         {
             return 0;
         }
 
         var present = outputs["present.0.key"].Dimensions;
-        if (inputs.ContainsKey("position_ids") || present.Length != 4 || present[2] != past[2])
+        if (positions || present.Length != 4 || present[2] != past[2])
         {
-            throw new ModelLoadException($"ONNX file '{file}' has a fixed-capacity past ({past[2]} positions) but is not in the fused layout: that needs no position_ids input and present.{{i}} of the same capacity (present.0.key has [{string.Join(", ", present)}]).");
+            throw new ModelLoadException($"ONNX file '{folder.OnnxFile}' has a fixed-capacity past ({past[2]} positions) but is not in the fused layout: that needs no position_ids input and present.{{i}} of the same capacity (present.0.key has [{string.Join(", ", present)}]).");
         }
 
         return past[2];
