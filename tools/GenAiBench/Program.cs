@@ -8,8 +8,9 @@ using GenAiBench;
 // a fresh process (this program with --child), so each has its own peak working set and neither engine
 // warms the other's allocator. A greedy check first: both must write the same text from the same prompts.
 //   dotnet run -c Release --project tools/GenAiBench -- [--generator large] [--batches 1,16,64]
-//     [--prompt-tokens 25] [--new-tokens 128] [--temperature 0.8] [--seconds 4] [--check-only] [--json FILE]
+//     [--prompt-tokens 25] [--new-tokens 128] [--temperature 0.8] [--seconds 4] [--repeat 1] [--check-only] [--json FILE]
 // --seconds: the least time measured per engine, setting and batch size (whole rounds, at least two).
+// --repeat N: every measurement N times, interleaved; the table reports medians.
 var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
 var opts = Args.Parse(args);
 string folder = Args.ModelFolder(opts.GetValueOrDefault("generator", "large"));
@@ -49,17 +50,36 @@ if (same != ours.Count || opts.ContainsKey("check-only"))
 }
 
 var batches = opts.GetValueOrDefault("batches", "1,16,64").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
-var results = new List<Measurement>();
-foreach (int batch in batches)
+// --repeat N: the whole sequence N times over, so that each figure below is a median of N processes spread
+// across the run (this machine's speed drifted by up to 1.3x within minutes).
+int repeat = int.Parse(opts.GetValueOrDefault("repeat", "1"), CultureInfo.InvariantCulture);
+var runs = new List<Measurement>();
+for (int pass = 0; pass < repeat; pass++)
 {
-    foreach (var (name, settings) in new[] { ("ours", OursEngine.Settings(batch)), ("genai", GenAiEngine.Settings(batch)) })
+    foreach (int batch in batches)
     {
-        foreach (var setting in settings)
+        foreach (var (name, settings) in new[] { ("ours", OursEngine.Settings(batch)), ("genai", GenAiEngine.Settings(batch)) })
         {
-            var m = Child(name, setting, batch);
-            results.Add(m);
-            Console.WriteLine($"  {m.Engine,-5} {m.Setting,-12} batch {m.Batch,3}: {m.TokensPerSecond,8:F0} tokens/s (prefill {m.PrefillTokensPerSecond,7:F0}, decode {m.DecodeTokensPerSecond,7:F0}; {m.MeanNewTokens:F0} new tokens per sequence; peak {m.PeakWorkingSetMiB:F0} MiB)");
+            foreach (var setting in settings)
+            {
+                var m = Child(name, setting, batch);
+                runs.Add(m);
+                Console.WriteLine($"  {m.Engine,-5} {m.Setting,-12} batch {m.Batch,3}: {m.TokensPerSecond,8:F0} tokens/s (prefill {m.PrefillTokensPerSecond,7:F0}, decode {m.DecodeTokensPerSecond,7:F0}; {m.MeanNewTokens:F0} new tokens per sequence; peak {m.PeakWorkingSetMiB:F0} MiB)");
+            }
         }
+    }
+}
+
+// One figure per engine, setting and batch: the median run by tokens/s.
+var results = runs.GroupBy(r => (r.Engine, r.Setting, r.Batch))
+    .Select(g => g.OrderBy(r => r.TokensPerSecond).ElementAt(g.Count() / 2))
+    .ToList();
+if (repeat > 1)
+{
+    Console.WriteLine($"medians of {repeat} runs each (range of tokens/s):");
+    foreach (var g in runs.GroupBy(r => (r.Engine, r.Setting, r.Batch)))
+    {
+        Console.WriteLine($"  {g.Key.Engine,-5} {g.Key.Setting,-12} batch {g.Key.Batch,3}: {results.First(r => (r.Engine, r.Setting, r.Batch) == g.Key).TokensPerSecond,8:F0} tokens/s ({g.Min(r => r.TokensPerSecond):F0}-{g.Max(r => r.TokensPerSecond):F0})");
     }
 }
 
@@ -80,7 +100,7 @@ foreach (int batch in batches)
 
 if (opts.TryGetValue("json", out var file))
 {
-    File.WriteAllText(file, JsonSerializer.Serialize(new { folder, workload.PromptTokens, workload.NewTokens, workload.Temperature, Cores = Environment.ProcessorCount, Runs = results }, json));
+    File.WriteAllText(file, JsonSerializer.Serialize(new { folder, workload.PromptTokens, workload.NewTokens, workload.Temperature, workload.Seconds, Repeat = repeat, Cores = Environment.ProcessorCount, Medians = results, Runs = runs }, json));
 }
 
 return 0;

@@ -7,8 +7,8 @@ namespace Ttc.Inference.Onnx;
 /// Our CPU kernel for com.microsoft.GroupQueryAttention (Native/ttc_attention.cc, built beside the app as
 /// libttc_attention.so where g++ is installed). Registered under the operator's own domain and name, it takes
 /// the place of ONNX Runtime's kernel in sessions on the CPU provider; the model file stays the one ONNX
-/// Runtime GenAI loads. It reads each KV head once for all the query heads sharing it, where the built-in
-/// kernel runs two small matrix products per row and query head.
+/// Runtime GenAI loads. The built-in kernel runs two small matrix products per row and query head; ours
+/// scores eight keys per reduction and fetches the values while it scores the keys (Native/attention_math.h).
 /// </summary>
 public static class AttentionKernel
 {

@@ -34,7 +34,6 @@ public static class OnnxSessionFactory
 
     private static InferenceSession Create(string onnxFile, InferenceOptions options, bool attentionKernel)
     {
-
         // No memory pattern: it plans one block per input shape, and a decode step's shape changes every
         // token, so the arena kept blocks of every size (peak of an n = 64 beam search 683-702 -> 595 MiB).
         var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, EnableMemoryPattern = false };
