@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Ttc.Inference;
+using Ttc.Inference.Onnx;
 using Ttc.Search;
 
 namespace Ttc.Cli.Commands;
@@ -50,7 +51,7 @@ internal static class InferenceBench
             ("one-batch", new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = cores, DecodeParallelism = 1 }),
             ("sub-batches", new InferenceOptions { PrefixCacheMegabytes = 0 }),
         };
-        if (Ttc.Inference.Onnx.AttentionKernel.Path is not null)
+        if (AttentionKernel.Path is not null)
         {
             settings.Add(("sub-batches-ort-attention", new InferenceOptions { PrefixCacheMegabytes = 0, AttentionKernel = "onnxruntime" }));
         }
@@ -115,7 +116,7 @@ internal static class InferenceBench
         }
 
         var before = (gen.Stats.DecodeTokens, gen.Stats.DecodeSeconds, gen.Stats.PrefillTokens, gen.Stats.PrefillSeconds);
-        long kernelCalls = Ttc.Inference.Onnx.AttentionKernel.Calls;
+        long kernelCalls = AttentionKernel.Calls;
         var clock = Stopwatch.StartNew();
         // Rounds for at least s.Seconds: one round at batch 64 lasts under a second, too short to tell two
         // settings apart on a shared machine.
@@ -135,7 +136,7 @@ internal static class InferenceBench
         return new Run(
             setting,
             // Ours when the options ask for it and it ran (a model it refuses gets ONNX Runtime's).
-            Ttc.Inference.Onnx.AttentionKernel.Applies(options) && Ttc.Inference.Onnx.AttentionKernel.Calls > kernelCalls ? "ttc" : "onnxruntime",
+            AttentionKernel.Applies(options) && AttentionKernel.Calls > kernelCalls ? "ttc" : "onnxruntime",
             options.ResolvedIntraOpThreads,
             System.Math.Min(options.ResolvedDecodeParallelism, batch),
             batch,

@@ -6,12 +6,12 @@ namespace Ttc.Inference.Onnx;
 /// <summary>
 /// Decodes a batch with a KV cache: a prefill of all rows (reusing cached prefixes), then one call per
 /// token for the whole batch; finished rows are dropped from the batch once half of it is done, and
-/// every finished row's KV is offered to the prefix cache. The model's layout picks the batch state:
+/// every finished row's KV is handed to the caller for the prefix cache. The model's layout picks the batch state:
 /// <see cref="KvBatch"/> (Optimum, left padded) or <see cref="FusedKvBatch"/> (fused, in place).
 /// </summary>
 internal static class BatchDecoder
 {
-    public static void Run(DecoderModel model, List<DecodeRow> rows, PrefixCache? cache, InferenceStats stats, CancellationToken cancellationToken)
+    public static void Run(DecoderModel model, List<DecodeRow> rows, Action<DecodeRow, CachedPrefix>? keep, InferenceStats stats, CancellationToken cancellationToken)
     {
         var eos = model.Folder.EosTokenIds.ToHashSet();
         long start = Stopwatch.GetTimestamp();
@@ -25,7 +25,7 @@ internal static class BatchDecoder
                 cancellationToken.ThrowIfCancellationRequested();
                 for (int b = 0; b < state.Rows.Count; b++)
                 {
-                    Advance(model, state, b, cache, eos);
+                    Advance(model, state, b, keep, eos);
                 }
 
                 if (state.Rows.All(r => r.Done))
@@ -56,9 +56,10 @@ internal static class BatchDecoder
 
     /// <summary>
     /// Samples the next token of row <paramref name="b"/> (when it is live) from the batch's logits: a
-    /// row that ends offers its KV to the cache, one that goes on reports its text so far.
+    /// row that ends hands its KV to <paramref name="keep"/> (for the prefix cache), one that goes on
+    /// reports its text so far.
     /// </summary>
-    internal static void Advance(DecoderModel model, IDecodeBatch state, int b, PrefixCache? cache, HashSet<int> eos)
+    internal static void Advance(DecoderModel model, IDecodeBatch state, int b, Action<DecodeRow, CachedPrefix>? keep, HashSet<int> eos)
     {
         var row = state.Rows[b];
         if (row.Done)
@@ -68,9 +69,9 @@ internal static class BatchDecoder
 
         var tokenizer = model.Folder.Tokenizer;
         Sample(model, row, state.Logits(b), tokenizer, eos);
-        if (row.Done && cache is not null)
+        if (row.Done && keep is not null)
         {
-            cache.Add(state.Extract(b, row.FedTokens()));
+            keep(row, state.Extract(b, row.FedTokens()));
         }
         else if (!row.Done && row.Request.OnText is { } onText)
         {

@@ -167,7 +167,7 @@ internal sealed class ContinuousLane
 
             try
             {
-                BatchDecoder.Advance(Model, state, b, _generator.Cache, _eos);
+                BatchDecoder.Advance(Model, state, b, _generator.Cache is { } cache ? (_, entry) => cache.Add(entry) : null, _eos);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -99,22 +99,64 @@ internal sealed class IncrementalPrmScorer
 
     private static int Layer(string name) => int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Scores <paramref name="batch"/> (one thread; callers run sub-batches in parallel).</summary>
+    /// <summary>Scores <paramref name="batch"/> on one thread, reusing and then caching prefixes.</summary>
     public StepScores[] Score(IReadOnlyList<PrmInput> batch)
     {
-        var hits = batch.Select(x => _cache?.Find(x.Ids)).ToArray();
+        var hits = Take(batch);
+        var kept = new List<CachedPrefix>();
         try
         {
-            return Score(batch, [.. hits.Select(h => h?.Entry)], [.. hits.Select(h => h?.Length ?? 0)]);
+            return Score(batch, hits, kept);
         }
         finally
         {
-            foreach (var hit in hits)
-            {
-                hit?.Entry.Release();
-            }
+            Release(hits);
+            Keep(kept);
         }
     }
+
+    /// <summary>
+    /// Sub-batches run at once, with the same results every time: every sub-batch's cached prefixes are
+    /// taken before any runs, and what they read is cached after all have run, in sub-batch order. Taken
+    /// while another sub-batch adds, a row's hit (and so how its tokens are split between cache and
+    /// model, which moves logits by about 1e-5) would depend on thread timing, and so would the cache's
+    /// eviction order; a beam search then sometimes broke a near tie the other way.
+    /// </summary>
+    public StepScores[][] ScoreInParallel(IReadOnlyList<IReadOnlyList<PrmInput>> batches, int parallelism, CancellationToken cancellationToken)
+    {
+        var hits = batches.Select(Take).ToArray();
+        var kept = batches.Select(_ => new List<CachedPrefix>()).ToArray();
+        var results = new StepScores[batches.Count][];
+        try
+        {
+            Parallel.For(
+                0,
+                batches.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+                k => results[k] = Score(batches[k], hits[k], kept[k]));
+            return results;
+        }
+        finally
+        {
+            Array.ForEach(hits, Release);
+            Array.ForEach(kept, Keep);
+        }
+    }
+
+    private (CachedPrefix Entry, int Length)?[] Take(IReadOnlyList<PrmInput> batch) => [.. batch.Select(x => _cache?.Find(x.Ids))];
+
+    private static void Release((CachedPrefix Entry, int Length)?[] hits)
+    {
+        foreach (var hit in hits)
+        {
+            hit?.Entry.Release();
+        }
+    }
+
+    private void Keep(List<CachedPrefix> kept) => kept.ForEach(e => _cache!.Add(e));
+
+    private StepScores[] Score(IReadOnlyList<PrmInput> batch, (CachedPrefix Entry, int Length)?[] hits, List<CachedPrefix> kept) =>
+        Score(batch, [.. hits.Select(h => h?.Entry)], [.. hits.Select(h => h?.Length ?? 0)], kept);
 
     /// <summary>Tokens of <paramref name="input"/> the cache cannot serve now (to order rows; takes nothing).</summary>
     public int Fresh(PrmInput input) => input.Ids.Length - (_cache?.Peek(input.Ids) ?? 0);
@@ -177,14 +219,14 @@ internal sealed class IncrementalPrmScorer
     /// <summary>Drops the cached solutions.</summary>
     public void Clear() => _cache?.Clear();
 
-    private StepScores[] Score(IReadOnlyList<PrmInput> batch, CachedPrefix?[] entries, int[] cached)
+    private StepScores[] Score(IReadOnlyList<PrmInput> batch, CachedPrefix?[] entries, int[] cached, List<CachedPrefix> kept)
     {
         int b = batch.Count, p = cached.Max(), n = Enumerable.Range(0, b).Max(i => batch[i].Ids.Length - cached[i]);
         if (b > 1 && (long)b * _attentionHeads * n * (p + n) > MaxScores)
         {
             // Small calls: the arena keeps its peak, and large ones ran slower per token.
             int half = b / 2;
-            return [.. Score([.. batch.Take(half)], entries[..half], cached[..half]), .. Score([.. batch.Skip(half)], entries[half..], cached[half..])];
+            return [.. Score([.. batch.Take(half)], entries[..half], cached[..half], kept), .. Score([.. batch.Skip(half)], entries[half..], cached[half..], kept)];
         }
 
         Interlocked.Add(ref _read, batch.Select((x, i) => (long)x.Ids.Length - cached[i]).Sum());
@@ -254,7 +296,7 @@ internal sealed class IncrementalPrmScorer
                 result[i] = new StepScores(scores, row.Ids.Length, row.TruncatedSteps);
                 if (_cache is not null)
                 {
-                    _cache.Add(Keep(row, entries[i], c, i, n, p, outputs));
+                    kept.Add(Keep(row, entries[i], c, i, n, p, outputs));
                 }
             }
 

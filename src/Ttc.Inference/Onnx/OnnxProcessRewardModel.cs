@@ -98,20 +98,18 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
                 var order = Enumerable.Range(0, requests.Count).OrderBy(i => _incremental?.Fresh(encoded[i]) ?? encoded[i].Ids.Length).ToList();
                 // Like the generator's sub-batches: with decodeParallelism > 1, slices of similar length run at once, each on its own thread.
                 int size = System.Math.Min(_maxBatch, System.Math.Max(1, (order.Count + _parallelism - 1) / _parallelism));
+                var chunks = order.Chunk(size).ToList();
                 try
                 {
-                    Parallel.ForEach(
-                        order.Chunk(size),
-                        new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
-                        chunk =>
+                    var rows = chunks.Select(c => (IReadOnlyList<PrmInput>)[.. c.Select(i => encoded[i])]).ToList();
+                    var scored = _incremental?.ScoreInParallel(rows, _parallelism, cancellationToken) ?? ScoreInParallel(rows, cancellationToken);
+                    for (int j = 0; j < chunks.Count; j++)
+                    {
+                        for (int k = 0; k < chunks[j].Length; k++)
                         {
-                            var rows = chunk.Select(i => encoded[i]).ToList();
-                            var scores = _incremental?.Score(rows) ?? Score(rows);
-                            for (int k = 0; k < chunk.Length; k++)
-                            {
-                                results[chunk[k]] = scores[k];
-                            }
-                        });
+                            results[chunks[j][k]] = scored[j][k];
+                        }
+                    }
                 }
                 catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
                 {
@@ -122,6 +120,14 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
                 return results;
             },
             cancellationToken);
+    }
+
+    /// <summary>The whole-sequence layout's sub-batches, at once (nothing is cached, so nothing depends on their timing).</summary>
+    private StepScores[][] ScoreInParallel(List<IReadOnlyList<PrmInput>> batches, CancellationToken cancellationToken)
+    {
+        var results = new StepScores[batches.Count][];
+        Parallel.For(0, batches.Count, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken }, k => results[k] = Score([.. batches[k]]));
+        return results;
     }
 
     private StepScores[] Score(List<PrmInput> batch)

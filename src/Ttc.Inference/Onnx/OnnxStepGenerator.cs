@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Ttc.Inference.Tokenization;
 using Ttc.Search;
@@ -107,25 +108,40 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             // Cached prefixes are taken per batch, so rows waiting for a later batch hold none.
             Array.ForEach(chunk, i => TakeCached(rows[i]));
             int shards = System.Math.Min(_options.ResolvedDecodeParallelism, chunk.Length);
-            if (shards == 1)
-            {
-                BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), _cache, Stats, cancellationToken);
-                continue;
-            }
-
-            // Contiguous slices of the length-sorted chunk, so each sub-batch stays evenly padded.
-            int size = (chunk.Length + shards - 1) / shards;
+            // Finished rows' KV goes into the cache once the whole chunk is done, in row order: added as
+            // sub-batches finish, the cache's eviction order, and so later hits and the logits of rows that
+            // reuse them (which move by about 1e-5 with the split), would depend on thread timing.
+            var finished = _cache is null ? null : new ConcurrentDictionary<DecodeRow, CachedPrefix>(ReferenceEqualityComparer.Instance);
+            Action<DecodeRow, CachedPrefix>? keep = finished is null ? null : (row, entry) => finished[row] = entry;
             try
             {
+                if (shards == 1)
+                {
+                    BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), keep, Stats, cancellationToken);
+                    continue;
+                }
+
+                // Contiguous slices of the length-sorted chunk, so each sub-batch stays evenly padded.
+                int size = (chunk.Length + shards - 1) / shards;
                 Parallel.ForEach(
                     chunk.Chunk(size),
                     new ParallelOptions { MaxDegreeOfParallelism = shards, CancellationToken = cancellationToken },
-                    shard => BatchDecoder.Run(_model, shard.Select(i => rows[i]).ToList(), _cache, Stats, cancellationToken));
+                    shard => BatchDecoder.Run(_model, shard.Select(i => rows[i]).ToList(), keep, Stats, cancellationToken));
             }
             catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
             {
                 // Callers see the same exception as from the one-batch path.
                 ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            }
+            finally
+            {
+                foreach (int i in chunk)
+                {
+                    if (finished is not null && finished.TryRemove(rows[i], out var entry))
+                    {
+                        _cache!.Add(entry);
+                    }
+                }
             }
         }
     }
