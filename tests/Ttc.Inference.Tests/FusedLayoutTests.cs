@@ -14,6 +14,15 @@ public class FusedLayoutTests
     private const float Tolerance = 1e-4f;
     private static readonly InferenceOptions Options = new() { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = 1 };
 
+    /// <summary>Both shipped generators, each with its attention on our kernel and on ONNX Runtime's.</summary>
+    public static TheoryData<string, string> GeneratorsAndKernels => new()
+    {
+        { "generator-small", "ttc" },
+        { "generator-large", "ttc" },
+        { "generator-small", "onnxruntime" },
+        { "generator-large", "onnxruntime" },
+    };
+
     /// <summary>The options with the fused attention on <paramref name="kernel"/>; skips "ttc" where the kernel was not built.</summary>
     internal static InferenceOptions WithKernel(string kernel, int prefixCacheMegabytes = 0)
     {
@@ -83,10 +92,7 @@ public class FusedLayoutTests
     }
 
     [Theory]
-    [InlineData("generator-small", "ttc")]
-    [InlineData("generator-large", "ttc")]
-    [InlineData("generator-small", "onnxruntime")]
-    [InlineData("generator-large", "onnxruntime")]
+    [MemberData(nameof(GeneratorsAndKernels))]
     public void PrefillAndSteps_MixedLengthsAndCachedPrefixes_SameLogitsAsTheOptimumLayout(string name, string kernel)
     {
         using var plain = DecoderModel.Open(Optimum(name), Options);
@@ -124,10 +130,7 @@ public class FusedLayoutTests
     }
 
     [Theory]
-    [InlineData("generator-small", "ttc")]
-    [InlineData("generator-large", "ttc")]
-    [InlineData("generator-small", "onnxruntime")]
-    [InlineData("generator-large", "onnxruntime")]
+    [MemberData(nameof(GeneratorsAndKernels))]
     public void Prefill_ManyRowsContinuingACachedPrefix_FedTogether_SameLogitsAsTheOptimumLayout(string name, string kernel)
     {
         // Beams after the first step: more rows continuing cached prefixes than new tokens each, which the
@@ -199,10 +202,7 @@ public class FusedLayoutTests
     }
 
     [Theory(Timeout = 300_000)]
-    [InlineData("generator-small", "ttc")]
-    [InlineData("generator-large", "ttc")]
-    [InlineData("generator-small", "onnxruntime")]
-    [InlineData("generator-large", "onnxruntime")]
+    [MemberData(nameof(GeneratorsAndKernels))]
     public async Task GenerateAsync_OneByOneAndBatchedWithPrefixReuse_SameTextInBothLayouts(string name, string kernel)
     {
         var options = WithKernel(kernel, prefixCacheMegabytes: 16);

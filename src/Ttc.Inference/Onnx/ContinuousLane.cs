@@ -13,6 +13,9 @@ internal sealed class ContinuousLane
     private readonly ContinuousCompletionModel _owner;
     private readonly OnnxStepGenerator _generator;
     private readonly HashSet<int> _eos;
+
+    // A finished row's KV goes straight into the generator's prefix cache (one delegate for the lane's life).
+    private readonly Action<DecodeRow, CachedPrefix>? _keep;
     private readonly Thread _thread;
 
     // The caller of each row in the batch; a row leaves it when its result is handed over or its caller left.
@@ -23,6 +26,7 @@ internal sealed class ContinuousLane
         _owner = owner;
         _generator = generator;
         _eos = generator.Model.Folder.EosTokenIds.ToHashSet();
+        _keep = generator.Cache is { } cache ? (_, entry) => cache.Add(entry) : null;
         Capacity = System.Math.Max(1, capacity);
         _thread = new Thread(Run) { IsBackground = true, Name = $"ttc-decode-lane-{index}" };
     }
@@ -167,7 +171,7 @@ internal sealed class ContinuousLane
 
             try
             {
-                BatchDecoder.Advance(Model, state, b, _generator.Cache is { } cache ? (_, entry) => cache.Add(entry) : null, _eos);
+                BatchDecoder.Advance(Model, state, b, _keep, _eos);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

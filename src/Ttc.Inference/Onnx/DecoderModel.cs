@@ -123,7 +123,12 @@ public sealed class DecoderModel : IDisposable
     {
         var past = inputs["past_key_values.0.key"].Dimensions;
         bool positions = inputs.ContainsKey("position_ids");
-        if (past.Length == 4 && past[2] <= 0)
+        if (past.Length != 4)
+        {
+            return 0;
+        }
+
+        if (past[2] <= 0)
         {
             if (positions || !OnnxGraphText.Mentions(folder.OnnxFile, "GroupQueryAttention"u8))
             {
@@ -132,11 +137,6 @@ public sealed class DecoderModel : IDisposable
 
             int wanted = options.KvCapacity > 0 ? options.KvCapacity : DefaultOpenCapacity;
             return System.Math.Min(wanted, folder.MaxPositions);
-        }
-
-        if (past.Length != 4)
-        {
-            return 0;
         }
 
         var present = outputs["present.0.key"].Dimensions;
