@@ -42,6 +42,16 @@ public class BenchInferenceCommandTests
         Assert.Equal(1, runs[2]["intraOpThreads"]!.GetValue<int>());
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task BenchInference_Text_WithoutBatchOne_PrintsNoRatioToIt()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync(string.Empty, "bench", "inference", "--generator", "small", "--batches", "3", "--max-tokens", "4", "--seconds", "0");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Contains("batch   3:", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("the best batch 1", stdout, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task BenchInference_BadBatches_Exit2NamingTheOption()
     {

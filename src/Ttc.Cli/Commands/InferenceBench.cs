@@ -69,8 +69,10 @@ internal static class InferenceBench
             {
                 var run = await MeasureAsync(s, name, options, batch, flops, peak, ct);
                 runs.Add(run);
-                double best1 = runs.Where(r => r.Batch == 1).Select(r => r.TokensPerSecond).DefaultIfEmpty(double.NaN).Max();
-                human.WriteLine($"batch {batch,3}: {run.AttentionKernel} attention, {run.TokensPerSecond,8:F0} generated tokens/s ({run.TokensPerSecond / best1:F1}x the best batch 1 so far); prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
+                // Without a batch-1 figure yet (--batches 64 alone) there is nothing to compare with.
+                double best1 = runs.Where(r => r.Batch == 1).Select(r => r.TokensPerSecond).DefaultIfEmpty(0).Max();
+                string versus = best1 > 0 ? $" ({run.TokensPerSecond / best1:F1}x the best batch 1 so far)" : string.Empty;
+                human.WriteLine($"batch {batch,3}: {run.AttentionKernel} attention, {run.TokensPerSecond,8:F0} generated tokens/s{versus}; prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
             }
         }
 
