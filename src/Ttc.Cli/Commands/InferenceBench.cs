@@ -62,7 +62,7 @@ internal static class InferenceBench
             human.WriteLine(name switch
             {
                 "one-batch" => $"one batch on {cores} intra-op threads:",
-                "sub-batches" => $"as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread each; batch 1 is one sub-batch):",
+                "sub-batches" => $"as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread each; batch 1 is one sub-batch; prefill and decode tokens/s per sub-batch):",
                 _ => "the same sub-batches with ONNX Runtime's attention kernel (attentionKernel onnxruntime):",
             });
             foreach (int batch in s.Batches)
