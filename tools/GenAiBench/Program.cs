@@ -70,16 +70,17 @@ for (int pass = 0; pass < repeat; pass++)
     }
 }
 
-// One figure per engine, setting and batch: the median run by tokens/s.
-var results = runs.GroupBy(r => (r.Engine, r.Setting, r.Batch))
-    .Select(g => g.OrderBy(r => r.TokensPerSecond).ElementAt(g.Count() / 2))
+// One figure per engine, setting and batch: the median run by tokens/s, with the range of its runs.
+var figures = runs.GroupBy(r => (r.Engine, r.Setting, r.Batch))
+    .Select(g => (Median: g.OrderBy(r => r.TokensPerSecond).ElementAt(g.Count() / 2), Min: g.Min(r => r.TokensPerSecond), Max: g.Max(r => r.TokensPerSecond)))
     .ToList();
+var results = figures.Select(f => f.Median).ToList();
 if (repeat > 1)
 {
     Console.WriteLine($"medians of {repeat} runs each (range of tokens/s):");
-    foreach (var g in runs.GroupBy(r => (r.Engine, r.Setting, r.Batch)))
+    foreach (var (m, min, max) in figures)
     {
-        Console.WriteLine($"  {g.Key.Engine,-5} {g.Key.Setting,-12} batch {g.Key.Batch,3}: {results.First(r => (r.Engine, r.Setting, r.Batch) == g.Key).TokensPerSecond,8:F0} tokens/s ({g.Min(r => r.TokensPerSecond):F0}-{g.Max(r => r.TokensPerSecond):F0})");
+        Console.WriteLine($"  {m.Engine,-5} {m.Setting,-12} batch {m.Batch,3}: {m.TokensPerSecond,8:F0} tokens/s ({min:F0}-{max:F0})");
     }
 }
 

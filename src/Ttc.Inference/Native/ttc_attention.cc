@@ -39,6 +39,12 @@ thread_local long long t_calls = 0;
 
 constexpr const char* kPrefix = "ttc attention kernel: ";
 
+// One (row, KV head) of a call, in the form ParallelFor takes; N as in Attend (0: any head size).
+template <int N>
+void AttendItem(void* step, size_t item) {
+  Attend<N>(*static_cast<const Step*>(step), static_cast<int64_t>(item));
+}
+
 struct Fail : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -174,12 +180,12 @@ struct Kernel {
       }
     }
 
-    void (*attend)(void*, size_t) = [](void* data, size_t item) { Attend<0>(*static_cast<const Step*>(data), static_cast<int64_t>(item)); };
+    void (*attend)(void*, size_t) = AttendItem<0>;
     switch (head) {
-      case 16: attend = [](void* data, size_t item) { Attend<16>(*static_cast<const Step*>(data), static_cast<int64_t>(item)); }; break;
-      case 32: attend = [](void* data, size_t item) { Attend<32>(*static_cast<const Step*>(data), static_cast<int64_t>(item)); }; break;
-      case 64: attend = [](void* data, size_t item) { Attend<64>(*static_cast<const Step*>(data), static_cast<int64_t>(item)); }; break;
-      case 128: attend = [](void* data, size_t item) { Attend<128>(*static_cast<const Step*>(data), static_cast<int64_t>(item)); }; break;
+      case 16: attend = AttendItem<16>; break;
+      case 32: attend = AttendItem<32>; break;
+      case 64: attend = AttendItem<64>; break;
+      case 128: attend = AttendItem<128>; break;
       default: break;
     }
     ctx.ParallelFor(attend, static_cast<size_t>(batch) * kv_heads, 0, &p);

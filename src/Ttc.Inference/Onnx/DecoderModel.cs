@@ -130,7 +130,7 @@ public sealed class DecoderModel : IDisposable
 
         if (past[2] <= 0)
         {
-            if (positions || !OnnxGraphText.Mentions(folder.OnnxFile, "GroupQueryAttention"u8))
+            if (positions || !AttentionKernel.ModelUsesOperator(folder.OnnxFile))
             {
                 return 0;
             }

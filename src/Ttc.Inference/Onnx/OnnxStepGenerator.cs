@@ -135,11 +135,14 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             }
             finally
             {
-                foreach (int i in chunk)
+                if (finished is not null)
                 {
-                    if (finished is not null && finished.TryRemove(rows[i], out var entry))
+                    foreach (int i in chunk)
                     {
-                        _cache!.Add(entry);
+                        if (finished.TryRemove(rows[i], out var entry))
+                        {
+                            _cache!.Add(entry);
+                        }
                     }
                 }
             }
