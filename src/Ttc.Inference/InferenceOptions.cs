@@ -35,6 +35,18 @@ public sealed class InferenceOptions
     public int DecodeParallelism { get; set; }
 
     /// <summary>
+    /// Most rows in one generator sub-batch; a batch with more rows than <see cref="DecodeParallelism"/>
+    /// sub-batches of this size is cut into more, each decoded to its end before the next starts on its
+    /// thread. The service's decode lanes (continuous batching) hold at most this many rows each, the
+    /// others waiting for a free slot. 0 (the default) chooses on the CPU from the last-level cache: for a model whose weights fit
+    /// in a quarter of it, as many rows (at least 16) as keep the KV of the sub-batches running at once
+    /// within half of it, since every decode step rereads each row's whole cache; otherwise, and on CUDA,
+    /// an even share of the batch per sub-batch. Measured on 2 cores with the large generator at batch 64
+    /// (`ttc bench inference`, README): sub-batches of 16 rows beat two of 32.
+    /// </summary>
+    public int DecodeSubBatchRows { get; set; }
+
+    /// <summary>
     /// Memory for cached prefixes (KV tensors of recent prompts), in MiB, for each model: the generator's
     /// prompts, and a PRM with a KV cache its scored solutions. 0 turns the caches off. Default 64: a beam
     /// search at n = 64 on the shipped models served 98% of its prompt tokens from the cache at 64 MiB, as
@@ -73,7 +85,8 @@ public sealed class InferenceOptions
     /// <summary>Sub-batches run at once.</summary>
     public int ResolvedDecodeParallelism => DecodeParallelism > 0 ? DecodeParallelism : OnCpu ? Environment.ProcessorCount : 1;
 
-    private bool OnCpu => Onnx.ExecutionProviders.Resolve(this).Provider == "cpu";
+    /// <summary>Whether the provider resolves to the CPU.</summary>
+    internal bool OnCpu => Onnx.ExecutionProviders.Resolve(this).Provider == "cpu";
 
     /// <summary>Problems with the settings, as "field: message" strings (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
@@ -107,6 +120,11 @@ public sealed class InferenceOptions
         if (DecodeParallelism < 0)
         {
             errors.Add($"decodeParallelism: must not be negative (got {DecodeParallelism}); 0 chooses from the core count");
+        }
+
+        if (DecodeSubBatchRows < 0)
+        {
+            errors.Add($"decodeSubBatchRows: must not be negative (got {DecodeSubBatchRows}); 0 chooses from the CPU's cache");
         }
 
         if (AttentionKernel is not ("auto" or "ttc" or "onnxruntime"))

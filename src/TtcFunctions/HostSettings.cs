@@ -56,6 +56,9 @@ public sealed class HostSettings
     /// <summary>Sub-batches of one batch run at the same time; 0 chooses from the core count (see InferenceOptions.DecodeParallelism).</summary>
     public int DecodeParallelism { get; set; }
 
+    /// <summary>Most rows in one generator sub-batch; 0 chooses from the CPU's cache (see InferenceOptions.DecodeSubBatchRows).</summary>
+    public int DecodeSubBatchRows { get; set; }
+
     /// <summary>Kernel of the fused layout's attention on the CPU: auto, ttc or onnxruntime (see InferenceOptions.AttentionKernel).</summary>
     public string AttentionKernel { get; set; } = "auto";
 
@@ -163,6 +166,7 @@ public sealed class HostSettings
         IntraOpThreads = IntraOpThreads,
         InterOpThreads = InterOpThreads,
         DecodeParallelism = DecodeParallelism,
+        DecodeSubBatchRows = DecodeSubBatchRows,
         AttentionKernel = AttentionKernel,
         KvCapacity = KvCapacity,
     };

@@ -40,6 +40,9 @@ public class BenchInferenceCommandTests
         });
         Assert.Equal(Environment.ProcessorCount, runs[0]["intraOpThreads"]!.GetValue<int>());
         Assert.Equal(1, runs[2]["intraOpThreads"]!.GetValue<int>());
+        // One batch is one sub-batch; as sub-batches, three rows go one per core (the cache rule never cuts below 16 rows).
+        Assert.Equal(3, runs[1]["subBatchRows"]!.GetValue<double>());
+        Assert.Equal(3.0 / System.Math.Min(Environment.ProcessorCount, 3), runs[3]["subBatchRows"]!.GetValue<double>(), 6);
     }
 
     [Fact(Timeout = 300_000)]

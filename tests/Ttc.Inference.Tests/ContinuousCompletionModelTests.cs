@@ -106,6 +106,25 @@ public class ContinuousCompletionModelTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task DecodeSubBatchRows_CapsALanesBatch_SameTexts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gen = Open(new InferenceOptions { IntraOpThreads = 1, DecodeParallelism = 1, DecodeSubBatchRows = 2 });
+        using var model = new ContinuousCompletionModel(gen);
+        var requests = Enumerable.Range(0, 6).Select(i => Request(gen, $"Compute {i + 2} * 3 + {i}.", toEnd: true, maxTokens: 12)).ToList();
+
+        var results = await model.CompleteAsync(requests, ct);
+
+        // All six arrive at once; the lane takes two, and the others as rows leave.
+        Assert.True(model.RowSteps <= 2 * model.Steps, $"{model.RowSteps} rows over {model.Steps} steps: a step decoded more than 2 rows");
+        Assert.True(model.RowSteps > model.Steps, $"{model.RowSteps} rows over {model.Steps} steps: no step decoded two rows");
+        for (int i = 0; i < requests.Count; i++)
+        {
+            Assert.Equal(await AloneAsync(requests[i]), results[i]);
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Cancellation_OfOneCaller_RemovesOnlyItsRows()
     {
         var ct = TestContext.Current.CancellationToken;

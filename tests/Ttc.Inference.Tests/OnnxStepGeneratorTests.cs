@@ -51,11 +51,15 @@ public class OnnxStepGeneratorTests
         }
     }
 
-    [Fact(Timeout = 120_000)]
-    public async Task GenerateAsync_ParallelSubBatches_SameAsOneBatch()
+    [Theory(Timeout = 120_000)]
+    [InlineData(2, 0)]
+    [InlineData(2, 1)]
+    [InlineData(1, 2)]
+    public async Task GenerateAsync_ParallelSubBatches_SameAsOneBatch(int parallelism, int subBatchRows)
     {
+        // subBatchRows cuts the six rows into more sub-batches than threads, run one after another.
         using var one = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), NoCache);
-        using var split = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = 2 });
+        using var split = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = 1, DecodeParallelism = parallelism, DecodeSubBatchRows = subBatchRows });
         var requests = Enumerable.Range(0, 6)
             .Select(i => Request($"Compute {i + 3} * 4 - {i + 1}.", temperature: 0.8, seed: i, toEnd: i % 2 == 0))
             .ToList();
@@ -70,6 +74,13 @@ public class OnnxStepGeneratorTests
     {
         var ex = Assert.Throws<ArgumentException>(() => OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { DecodeParallelism = -1 }));
         Assert.Contains("decodeParallelism", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_DecodeSubBatchRowsNegative_NamesTheField()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions { DecodeSubBatchRows = -1 }));
+        Assert.Contains("decodeSubBatchRows: must not be negative (got -1)", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

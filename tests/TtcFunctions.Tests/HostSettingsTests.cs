@@ -74,6 +74,7 @@ public class HostSettingsTests
 
     [Theory]
     [InlineData("ttc:decodeParallelism", "-1")]
+    [InlineData("ttc:decodeSubBatchRows", "-1")]
     [InlineData("ttc:intraOpThreads", "-1")]
     [InlineData("ttc:interOpThreads", "-1")]
     [InlineData("ttc:executionProvider", "tpu")]

@@ -29,7 +29,7 @@ internal static class OursEngine
         int cores = Environment.ProcessorCount;
         var options = setting.StartsWith("sub-batches", StringComparison.Ordinal) || setting.StartsWith("1-thread", StringComparison.Ordinal)
             ? new InferenceOptions { PrefixCacheMegabytes = 0 }
-            : new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = cores, DecodeParallelism = 1 };
+            : new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = cores, DecodeParallelism = 1, DecodeSubBatchRows = batch };
         if (setting.EndsWith("-ort-attention", StringComparison.Ordinal))
         {
             options.AttentionKernel = "onnxruntime";

@@ -22,6 +22,7 @@ internal static class InferenceBench
         int IntraOpThreads,
         int DecodeParallelism,
         int Batch,
+        double SubBatchRows,
         int Rounds,
         double TokensPerSecond,
         double PrefillTokensPerSecond,
@@ -48,7 +49,8 @@ internal static class InferenceBench
         // attention kernel instead of ours, where ours was built.
         var settings = new List<(string Name, InferenceOptions Options)>
         {
-            ("one-batch", new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = cores, DecodeParallelism = 1 }),
+            // One batch of up to 64 rows: not cut by the CPU's cache either.
+            ("one-batch", new InferenceOptions { PrefixCacheMegabytes = 0, IntraOpThreads = cores, DecodeParallelism = 1, DecodeSubBatchRows = 64 }),
             ("sub-batches", new InferenceOptions { PrefixCacheMegabytes = 0 }),
         };
         if (AttentionKernel.Path is not null)
@@ -62,7 +64,7 @@ internal static class InferenceBench
             human.WriteLine(name switch
             {
                 "one-batch" => $"one batch on {cores} intra-op threads:",
-                "sub-batches" => $"as {cores} parallel sub-batches (decodeParallelism {cores}, 1 intra-op thread each; batch 1 is one sub-batch; prefill and decode tokens/s per sub-batch):",
+                "sub-batches" => $"as sub-batches, {cores} at a time (decodeParallelism {cores}, 1 intra-op thread each; decodeSubBatchRows chosen from the CPU's cache; batch 1 is one sub-batch; prefill and decode tokens/s per sub-batch):",
                 _ => "the same sub-batches with ONNX Runtime's attention kernel (attentionKernel onnxruntime):",
             });
             foreach (int batch in s.Batches)
@@ -72,7 +74,7 @@ internal static class InferenceBench
                 // Without a batch-1 figure yet (--batches 64 alone) there is nothing to compare with.
                 double best1 = runs.Where(r => r.Batch == 1).Select(r => r.TokensPerSecond).DefaultIfEmpty(0).Max();
                 string versus = best1 > 0 ? $" ({run.TokensPerSecond / best1:F1}x the best batch 1 so far)" : string.Empty;
-                human.WriteLine($"batch {batch,3}: {run.AttentionKernel} attention, {run.TokensPerSecond,8:F0} generated tokens/s{versus}; prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
+                human.WriteLine($"batch {batch,3}: {run.AttentionKernel} attention, {run.SubBatchRows:0.#} rows per sub-batch, {run.TokensPerSecond,8:F0} generated tokens/s{versus}; prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
             }
         }
 
@@ -117,7 +119,7 @@ internal static class InferenceBench
             await gen.GenerateAsync(requests, ct);
         }
 
-        var before = (gen.Stats.DecodeTokens, gen.Stats.DecodeSeconds, gen.Stats.PrefillTokens, gen.Stats.PrefillSeconds);
+        var before = (gen.Stats.DecodeTokens, gen.Stats.DecodeSeconds, gen.Stats.PrefillTokens, gen.Stats.PrefillSeconds, gen.Stats.Prefills, gen.Stats.PrefillRows);
         long kernelCalls = AttentionKernel.Calls;
         var clock = Stopwatch.StartNew();
         // Rounds for at least s.Seconds: one round at batch 64 lasts under a second, too short to tell two
@@ -142,6 +144,8 @@ internal static class InferenceBench
             options.ResolvedIntraOpThreads,
             System.Math.Min(options.ResolvedDecodeParallelism, batch),
             batch,
+            // The rows of a sub-batch, as the generator cut them (see InferenceOptions.DecodeSubBatchRows).
+            (gen.Stats.PrefillRows - before.PrefillRows) / (double)System.Math.Max(1, gen.Stats.Prefills - before.Prefills),
             rounds,
             steps.Sum(x => (double)x.GeneratedTokens) / seconds,
             (gen.Stats.PrefillTokens - before.PrefillTokens) / prefillSeconds,

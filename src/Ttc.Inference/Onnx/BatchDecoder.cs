@@ -17,7 +17,7 @@ internal static class BatchDecoder
         long start = Stopwatch.GetTimestamp();
         var state = Prefill(model, rows, rows.Count);
         rows.ForEach(r => r.ReleaseCache());
-        stats.AddPrefill(rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
+        stats.AddPrefill(rows.Count, rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
         try
         {
             while (true)

@@ -8,7 +8,8 @@ namespace Ttc.Inference.Onnx;
 /// callers: a request joins a running decode batch between two decode steps and leaves it, its
 /// caller's task completing, as soon as it stops, so a short request never waits for the longest
 /// member of a batch it happened to share. Decoding runs on <c>decodeParallelism</c> lanes, each its
-/// own thread with a running batch of at most <c>maxBatchSize / lanes</c> rows; waiting requests go
+/// own thread with a running batch of at most <c>maxBatchSize / lanes</c> rows (fewer where
+/// <c>decodeSubBatchRows</c> says so, see <see cref="InferenceOptions.DecodeSubBatchRows"/>); waiting requests go
 /// to the least loaded lane, which prefills them (with the generator's prefix cache) and merges them
 /// into its batch. Per-row samplers keep each request's text what the generator gives it alone.
 /// A cancelled caller's rows leave at the next step; an error fails only the callers whose rows were
@@ -32,7 +33,10 @@ public sealed class ContinuousCompletionModel : ITextCompletionModel, IModelLimi
         _generator = generator ?? throw new ArgumentNullException(nameof(generator));
         var options = generator.Options;
         int lanes = System.Math.Clamp(options.ResolvedDecodeParallelism, 1, options.MaxBatchSize);
-        _lanes = Enumerable.Range(0, lanes).Select(i => new ContinuousLane(this, generator, i, options.MaxBatchSize / lanes)).ToArray();
+        // A lane's rows are its sub-batch: as many as the generator's cache rule allows for rows that may
+        // reach the whole context, since what a request will ask for is not known yet.
+        int capacity = System.Math.Min(options.MaxBatchSize / lanes, generator.MaxSubBatchRows(options.MaxBatchSize, lanes, generator.Model.MaxPositions));
+        _lanes = Enumerable.Range(0, lanes).Select(i => new ContinuousLane(this, generator, i, capacity)).ToArray();
         Array.ForEach(_lanes, l => l.Start());
     }
 

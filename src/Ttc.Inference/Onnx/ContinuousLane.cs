@@ -116,7 +116,7 @@ internal sealed class ContinuousLane
             rows.ForEach(_generator.TakeCached);
             long start = Stopwatch.GetTimestamp();
             state = state is null ? BatchDecoder.Prefill(Model, rows, Capacity) : state.Join(rows);
-            _generator.Stats.AddPrefill(rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
+            _generator.Stats.AddPrefill(rows.Count, rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
             _owner.CountPrefill(rows.Count);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -24,6 +24,11 @@ public sealed class DecoderModel : IDisposable
         KvCapacity = capacity;
         MaxPositions = capacity > 0 ? System.Math.Min(folder.MaxPositions, capacity) : folder.MaxPositions;
         AttentionHeads = System.Math.Max(kvHeads, folder.ConfigInt("num_attention_heads", kvHeads));
+        _weightBytes = new(() =>
+        {
+            var onnx = new FileInfo(folder.OnnxFile);
+            return onnx.Directory!.EnumerateFiles(onnx.Name + "*").Sum(f => f.Length);
+        });
     }
 
     /// <summary>The model folder (tokenizer, template, config).</summary>
@@ -58,6 +63,14 @@ public sealed class DecoderModel : IDisposable
 
     /// <summary>Longest sequence the model supports.</summary>
     public int MaxPositions { get; }
+
+    /// <summary>Bytes one token adds to a row's KV cache (a key and a value per layer, in float32).</summary>
+    public long KvBytesPerToken => 2L * Layers * KvHeads * HeadDim * sizeof(float);
+
+    /// <summary>Bytes of the ONNX file and of its external data files (named after it, as model.onnx.data): about the weights.</summary>
+    public long WeightBytes => _weightBytes.Value;
+
+    private readonly Lazy<long> _weightBytes;
 
     /// <summary>Names of the past inputs, key then value per layer.</summary>
     public IReadOnlyList<string> PastNames { get; }

@@ -108,6 +108,7 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             // Cached prefixes are taken per batch, so rows waiting for a later batch hold none.
             Array.ForEach(chunk, i => TakeCached(rows[i]));
             int shards = System.Math.Min(_options.ResolvedDecodeParallelism, chunk.Length);
+            int maxRows = MaxSubBatchRows(chunk.Select(i => rows[i]).ToList(), shards);
             // Finished rows' KV goes into the cache once the whole chunk is done, in row order: added as
             // sub-batches finish, the cache's eviction order, and so later hits and the logits of rows that
             // reuse them (which move by about 1e-5 with the split), would depend on thread timing.
@@ -115,16 +116,16 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             Action<DecodeRow, CachedPrefix>? keep = finished is null ? null : (row, entry) => finished[row] = entry;
             try
             {
-                if (shards == 1)
+                if (shards == 1 && maxRows >= chunk.Length)
                 {
                     BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), keep, Stats, cancellationToken);
                     continue;
                 }
 
-                // Contiguous slices of the length-sorted chunk, so each sub-batch stays evenly padded.
-                int size = (chunk.Length + shards - 1) / shards;
+                // Contiguous slices of the length-sorted chunk, so each sub-batch stays evenly padded; one
+                // at a time to whichever thread is free, as they may outnumber the threads.
                 Parallel.ForEach(
-                    chunk.Chunk(size),
+                    Partitioner.Create(SubBatches.Cut(chunk, shards, maxRows), loadBalance: true),
                     new ParallelOptions { MaxDegreeOfParallelism = shards, CancellationToken = cancellationToken },
                     shard => BatchDecoder.Run(_model, shard.Select(i => rows[i]).ToList(), keep, Stats, cancellationToken));
             }
@@ -147,6 +148,17 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
                 }
             }
         }
+    }
+
+    /// <summary>Most rows in one sub-batch of <paramref name="chunk"/> (see <see cref="SubBatches.MaxRows"/>).</summary>
+    private int MaxSubBatchRows(List<DecodeRow> chunk, int shards) =>
+        MaxSubBatchRows(chunk.Count, shards, chunk.Max(r => System.Math.Min((long)r.Prompt.Length + r.Request.Sampling.MaxTokens, _model.MaxPositions)));
+
+    /// <summary>Most rows in one of <paramref name="shards"/> sub-batches of <paramref name="rows"/> rows that may grow to <paramref name="positions"/> positions.</summary>
+    internal int MaxSubBatchRows(int rows, int shards, long positions)
+    {
+        long? cache = _options.OnCpu ? CpuCache.LastLevelBytes : null;
+        return SubBatches.MaxRows(rows, shards, _options.DecodeSubBatchRows, positions * _model.KvBytesPerToken, _model.WeightBytes, cache);
     }
 
     /// <summary>Takes the row's cached prefix (a reference, released once its prefill has copied it).</summary>

@@ -1,0 +1,103 @@
+using Ttc.Inference.Onnx;
+
+namespace Ttc.Inference.Tests;
+
+/// <summary>How a batch is cut into sub-batches: the cache rule's limits, and even shares per thread.</summary>
+public sealed class SubBatchesTests
+{
+    private const long MiB = 1L << 20;
+
+    [Fact]
+    public void MaxRows_KvOfTwoSubBatchesOverHalfTheCache_CutsToWhatFits()
+    {
+        // 153 positions of 2 KiB (the large generator, a 25-token prompt and 128 new tokens): 26 rows per
+        // sub-batch keep two sub-batches' KV within 16 MiB.
+        Assert.Equal(26, SubBatches.MaxRows(64, 2, 0, 153 * 2048, 3 * MiB, 32 * MiB));
+    }
+
+    [Fact]
+    public void MaxRows_LongRows_NeverBelowTheFloor()
+    {
+        Assert.Equal(SubBatches.MinRows, SubBatches.MaxRows(64, 2, 0, 512 * 2048, 3 * MiB, 32 * MiB));
+    }
+
+    [Theory]
+    [InlineData(64, 2, 64 * 1024, 32)] // every row fits: an even share
+    [InlineData(24, 2, 4 * MiB, 12)] // a share at or below the floor stays
+    [InlineData(7, 2, 4 * MiB, 4)]
+    public void MaxRows_NothingToGain_AnEvenShare(int rows, int parallelism, long kvBytesPerRow, int expected)
+    {
+        Assert.Equal(expected, SubBatches.MaxRows(rows, parallelism, 0, kvBytesPerRow, 3 * MiB, 32 * MiB));
+    }
+
+    [Fact]
+    public void MaxRows_WeightsOverAQuarterOfTheCache_AnEvenShare()
+    {
+        // A real model rereads its weights from memory on every call: more sub-batches would cost more than the KV saves.
+        Assert.Equal(32, SubBatches.MaxRows(64, 2, 0, 512 * 2048, 9 * MiB, 32 * MiB));
+    }
+
+    [Fact]
+    public void MaxRows_CacheUnknown_AnEvenShare()
+    {
+        Assert.Equal(64, SubBatches.MaxRows(64, 1, 0, 512 * 2048, 3 * MiB, null));
+    }
+
+    [Fact]
+    public void MaxRows_Configured_Wins()
+    {
+        Assert.Equal(5, SubBatches.MaxRows(64, 2, 5, 512 * 2048, 3 * MiB, 32 * MiB));
+        Assert.Equal(40, SubBatches.MaxRows(64, 2, 40, 153 * 2048, 3 * MiB, 32 * MiB));
+    }
+
+    [Theory]
+    [InlineData(64, 2, 32, new[] { 32, 32 })]
+    [InlineData(64, 2, 26, new[] { 16, 16, 16, 16 })] // 3 would leave one thread a third sub-batch alone
+    [InlineData(64, 2, 11, new[] { 11, 11, 11, 11, 11, 9 })]
+    [InlineData(33, 2, 17, new[] { 17, 16 })]
+    [InlineData(6, 1, 2, new[] { 2, 2, 2 })]
+    [InlineData(3, 4, 1, new[] { 1, 1, 1 })]
+    [InlineData(5, 2, 64, new[] { 3, 2 })]
+    public void Cut_EvenSubBatchesInOrder_AMultipleOfTheThreads(int rows, int parallelism, int maxRows, int[] sizes)
+    {
+        var items = Enumerable.Range(0, rows).ToArray();
+        var cut = SubBatches.Cut(items, parallelism, maxRows);
+        Assert.Equal(sizes, cut.Select(c => c.Length).ToArray());
+        Assert.Equal(items, cut.SelectMany(c => c).ToArray());
+    }
+
+    [Theory]
+    [InlineData("32768K", 32 * MiB)]
+    [InlineData("512K", 512L * 1024)]
+    [InlineData("1M", MiB)]
+    [InlineData("4096", 4096L)]
+    [InlineData("", null)]
+    [InlineData("K", null)]
+    [InlineData("12X", null)]
+    public void ParseSize_SysfsSizes(string text, long? expected)
+    {
+        Assert.Equal(expected, CpuCache.ParseSize(text));
+    }
+
+    [Fact]
+    public void Read_TakesTheHighestLevel_NullWithoutTheFolder()
+    {
+        var root = Directory.CreateTempSubdirectory("ttc-cache-").FullName;
+        try
+        {
+            foreach (var (index, level, size) in new[] { ("index0", "1", "32K"), ("index2", "2", "512K"), ("index3", "3", "32768K") })
+            {
+                Directory.CreateDirectory(Path.Combine(root, index));
+                File.WriteAllText(Path.Combine(root, index, "level"), level + "\n");
+                File.WriteAllText(Path.Combine(root, index, "size"), size + "\n");
+            }
+
+            Assert.Equal(32 * MiB, CpuCache.Read(root));
+            Assert.Null(CpuCache.Read(Path.Combine(root, "absent")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
