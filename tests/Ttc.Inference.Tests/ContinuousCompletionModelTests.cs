@@ -116,6 +116,7 @@ public class ContinuousCompletionModelTests
         var results = await model.CompleteAsync(requests, ct);
 
         // All six arrive at once; the lane takes two, and the others as rows leave.
+        Assert.Equal(2, model.LaneRows);
         Assert.True(model.RowSteps <= 2 * model.Steps, $"{model.RowSteps} rows over {model.Steps} steps: a step decoded more than 2 rows");
         Assert.True(model.RowSteps > model.Steps, $"{model.RowSteps} rows over {model.Steps} steps: no step decoded two rows");
         for (int i = 0; i < requests.Count; i++)

@@ -45,7 +45,7 @@ internal static class BatchingBench
             {
                 using var model = new ContinuousCompletionModel(generator);
                 m = await MeasureAsync(model.CompleteAsync, schedule, ct);
-                name = $"continuous ({model.Lanes} lane(s) of {s.MaxBatchSize / model.Lanes}, {(double)model.RowSteps / System.Math.Max(1, model.Steps):F1} rows per step)";
+                name = $"continuous ({model.Lanes} lane(s) of {model.LaneRows}, {(double)model.RowSteps / System.Math.Max(1, model.Steps):F1} rows per step)";
             }
             else
             {

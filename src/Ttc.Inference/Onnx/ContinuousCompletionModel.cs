@@ -52,6 +52,9 @@ public sealed class ContinuousCompletionModel : ITextCompletionModel, IModelLimi
     /// <summary>Decode lanes (batches decoded at the same time, each on its own thread).</summary>
     public int Lanes => _lanes.Length;
 
+    /// <summary>Most rows one lane decodes at a time.</summary>
+    public int LaneRows => _lanes[0].Capacity;
+
     /// <summary>Requests that entered a decode batch so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 

@@ -9,6 +9,8 @@ namespace Ttc.Inference.Onnx;
 /// </summary>
 public sealed class DecoderModel : IDisposable
 {
+    private readonly Lazy<long> _weightBytes;
+
     private DecoderModel(ModelFolder folder, InferenceSession session, int layers, int kvHeads, int headDim, int vocabSize, bool positionIds, int capacity)
     {
         Folder = folder;
@@ -69,8 +71,6 @@ public sealed class DecoderModel : IDisposable
 
     /// <summary>Bytes of the ONNX file and of its external data files (named after it, as model.onnx.data): about the weights.</summary>
     public long WeightBytes => _weightBytes.Value;
-
-    private readonly Lazy<long> _weightBytes;
 
     /// <summary>Names of the past inputs, key then value per layer.</summary>
     public IReadOnlyList<string> PastNames { get; }
