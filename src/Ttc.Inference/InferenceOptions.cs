@@ -35,14 +35,13 @@ public sealed class InferenceOptions
     public int DecodeParallelism { get; set; }
 
     /// <summary>
-    /// Most rows in one generator sub-batch; a batch with more rows than <see cref="DecodeParallelism"/>
-    /// sub-batches of this size is cut into more, each decoded to its end before the next starts on its
-    /// thread. The service's decode lanes (continuous batching) hold at most this many rows each, the
-    /// others waiting for a free slot. 0 (the default) chooses on the CPU from the last-level cache: for
+    /// Most rows one thread decodes at a time (its sub-batch); rows still waiting take the places of
+    /// finished ones between decode steps. The service's decode lanes (continuous batching) hold at most
+    /// this many rows each too. 0 (the default) chooses on the CPU from the last-level cache: for
     /// a model whose weights fit in a quarter of it, as many rows (at least 16) as keep the KV of the
     /// sub-batches running at once within half of it, since every decode step rereads each row's whole
     /// cache; otherwise, and on CUDA, an even share of the batch per sub-batch. Measured on 2 cores with
-    /// the large generator at batch 64 (README): four sub-batches of 16 rows beat two of 32 by 1.09x.
+    /// the large generator at batch 64 (README): 16 rows per thread beat 32 by 1.05-1.09x.
     /// </summary>
     public int DecodeSubBatchRows { get; set; }
 

@@ -2,7 +2,7 @@ using Ttc.Inference.Onnx;
 
 namespace Ttc.Inference.Tests;
 
-/// <summary>How a batch is cut into sub-batches: the cache rule's limits, and even shares per thread.</summary>
+/// <summary>The rows a thread decodes at a time: the cache rule's limits; and reading the cache's size.</summary>
 public sealed class SubBatchesTests
 {
     private const long MiB = 1L << 20;
@@ -48,22 +48,6 @@ public sealed class SubBatchesTests
     {
         Assert.Equal(5, SubBatches.MaxRows(64, 2, 5, 512 * 2048, 3 * MiB, 32 * MiB));
         Assert.Equal(40, SubBatches.MaxRows(64, 2, 40, 153 * 2048, 3 * MiB, 32 * MiB));
-    }
-
-    [Theory]
-    [InlineData(64, 2, 32, new[] { 32, 32 })]
-    [InlineData(64, 2, 26, new[] { 16, 16, 16, 16 })] // 3 would leave one thread a third sub-batch alone
-    [InlineData(64, 2, 11, new[] { 11, 11, 11, 11, 11, 9 })]
-    [InlineData(33, 2, 17, new[] { 17, 16 })]
-    [InlineData(6, 1, 2, new[] { 2, 2, 2 })]
-    [InlineData(3, 4, 1, new[] { 1, 1, 1 })]
-    [InlineData(5, 2, 64, new[] { 3, 2 })]
-    public void Cut_EvenSubBatchesInOrder_AMultipleOfTheThreads(int rows, int parallelism, int maxRows, int[] sizes)
-    {
-        var items = Enumerable.Range(0, rows).ToArray();
-        var cut = SubBatches.Cut(items, parallelism, maxRows);
-        Assert.Equal(sizes, cut.Select(c => c.Length).ToArray());
-        Assert.Equal(items, cut.SelectMany(c => c).ToArray());
     }
 
     [Theory]

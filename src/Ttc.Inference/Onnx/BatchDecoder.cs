@@ -6,16 +6,26 @@ namespace Ttc.Inference.Onnx;
 /// <summary>
 /// Decodes a batch with a KV cache: a prefill of all rows (reusing cached prefixes), then one call per
 /// token for the whole batch; finished rows are dropped from the batch once half of it is done, and
-/// every finished row's KV is handed to the caller for the prefix cache. The model's layout picks the batch state:
-/// <see cref="KvBatch"/> (Optimum, left padded) or <see cref="FusedKvBatch"/> (fused, in place).
+/// every finished row's KV is handed to the caller for the prefix cache. With a <c>refill</c>, rows
+/// waiting elsewhere take the places of finished ones between steps, up to the batch's slots. The
+/// model's layout picks the batch state: <see cref="KvBatch"/> (Optimum, left padded) or
+/// <see cref="FusedKvBatch"/> (fused, in place).
 /// </summary>
 internal static class BatchDecoder
 {
-    public static void Run(DecoderModel model, List<DecodeRow> rows, Action<DecodeRow, CachedPrefix>? keep, InferenceStats stats, CancellationToken cancellationToken)
+    /// <param name="model">The decoder.</param>
+    /// <param name="rows">The rows to start with.</param>
+    /// <param name="keep">Takes each finished row's KV (the prefix cache), or null.</param>
+    /// <param name="stats">Counters.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    /// <param name="refill">Gives up to the asked number of rows to join (none left: an empty list), or null.</param>
+    /// <param name="slots">Most rows at once (at least <paramref name="rows"/>).</param>
+    public static void Run(DecoderModel model, List<DecodeRow> rows, Action<DecodeRow, CachedPrefix>? keep, InferenceStats stats, CancellationToken cancellationToken, Func<int, List<DecodeRow>>? refill = null, int slots = 0)
     {
         var eos = model.Folder.EosTokenIds.ToHashSet();
+        slots = System.Math.Max(slots, rows.Count);
         long start = Stopwatch.GetTimestamp();
-        var state = Prefill(model, rows, rows.Count);
+        var state = Prefill(model, rows, slots);
         rows.ForEach(r => r.ReleaseCache());
         stats.AddPrefill(rows.Count, rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
         try
@@ -26,6 +36,11 @@ internal static class BatchDecoder
                 for (int b = 0; b < state.Rows.Count; b++)
                 {
                     Advance(model, state, b, keep, eos);
+                }
+
+                if (refill is not null)
+                {
+                    state = Refill(model, state, refill, slots, keep, eos, stats);
                 }
 
                 if (state.Rows.All(r => r.Done))
@@ -48,6 +63,37 @@ internal static class BatchDecoder
         {
             state.Dispose();
         }
+    }
+
+    /// <summary>Lets waiting rows take finished rows' places (dropping those first) and samples their first tokens.</summary>
+    private static IDecodeBatch Refill(DecoderModel model, IDecodeBatch state, Func<int, List<DecodeRow>> refill, int slots, Action<DecodeRow, CachedPrefix>? keep, HashSet<int> eos, InferenceStats stats)
+    {
+        int live = state.Rows.Count(r => !r.Done);
+        var more = live < slots ? refill(slots - live) : [];
+        if (more.Count == 0)
+        {
+            return state;
+        }
+
+        state = state.Rows.Count > live ? state.Compact() : state;
+        int first = state.Rows.Count;
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            state = state.Join(more);
+        }
+        finally
+        {
+            more.ForEach(r => r.ReleaseCache());
+        }
+
+        stats.AddPrefill(more.Count, more.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
+        for (int b = first; b < state.Rows.Count; b++)
+        {
+            Advance(model, state, b, keep, eos);
+        }
+
+        return state;
     }
 
     /// <summary>A batch of <paramref name="rows"/> in the model's layout, with room for <paramref name="slots"/> rows where the layout reserves them.</summary>

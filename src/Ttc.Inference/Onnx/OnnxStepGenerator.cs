@@ -122,12 +122,38 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
                     continue;
                 }
 
-                // Contiguous slices of the length-sorted chunk, so each sub-batch stays evenly padded; one
-                // at a time to whichever thread is free, as they may outnumber the threads.
-                Parallel.ForEach(
-                    Partitioner.Create(SubBatches.Cut(chunk, shards, maxRows), loadBalance: true),
+                // Each thread starts on the next contiguous slice of the length-sorted chunk, so a sub-batch
+                // stays evenly padded, and rows still waiting take the places of its finished rows between
+                // steps: no sub-batch waits for another's longest row, and the rows a thread holds stay few
+                // enough for their KV to stay in the CPU's cache.
+                var waiting = new Queue<DecodeRow>(chunk.Select(i => rows[i]));
+                List<DecodeRow> Take(int count)
+                {
+                    lock (waiting)
+                    {
+                        var taken = new List<DecodeRow>(System.Math.Min(count, waiting.Count));
+                        while (taken.Count < count && waiting.Count > 0)
+                        {
+                            taken.Add(waiting.Dequeue());
+                        }
+
+                        return taken;
+                    }
+                }
+
+                int size = System.Math.Min(maxRows, (chunk.Length + shards - 1) / shards);
+                Parallel.For(
+                    0,
+                    shards,
                     new ParallelOptions { MaxDegreeOfParallelism = shards, CancellationToken = cancellationToken },
-                    shard => BatchDecoder.Run(_model, shard.Select(i => rows[i]).ToList(), keep, Stats, cancellationToken));
+                    _ =>
+                    {
+                        var first = Take(size);
+                        if (first.Count > 0)
+                        {
+                            BatchDecoder.Run(_model, first, keep, Stats, cancellationToken, Take, size);
+                        }
+                    });
             }
             catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
             {

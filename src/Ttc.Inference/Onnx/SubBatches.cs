@@ -1,12 +1,11 @@
 namespace Ttc.Inference.Onnx;
 
 /// <summary>
-/// How a batch is cut into sub-batches, each decoded to its end on one thread, <c>parallelism</c> at a
-/// time. Every decode step reads each row's whole KV cache once, so what the running sub-batches hold
-/// between two of their steps is what must stay in the CPU's cache: a sub-batch decoded to its end
-/// before the next starts keeps that set to its own rows. Fewer rows per call cost MatMul efficiency
-/// and a reread of the weights per sub-batch, so the cut is made only for a model whose weights sit in
-/// the cache too, and never below <see cref="MinRows"/>.
+/// How many rows one thread decodes at a time (its sub-batch; rows still waiting take finished rows'
+/// places). Every decode step reads each row's whole KV cache once, so what the running sub-batches
+/// hold between two of their steps is what must stay in the CPU's cache. Fewer rows per call cost
+/// MatMul efficiency and a reread of the weights per call, so fewer rows than an even share of the
+/// batch are held only for a model whose weights sit in the cache too, and never below <see cref="MinRows"/>.
 /// </summary>
 internal static class SubBatches
 {
@@ -44,25 +43,5 @@ internal static class SubBatches
 
         long fits = cache / 2 / (parallelism * System.Math.Max(1, kvBytesPerRow));
         return (int)System.Math.Clamp(fits, MinRows, share);
-    }
-
-    /// <summary>
-    /// Cuts <paramref name="rows"/> (in order) into contiguous sub-batches of at most
-    /// <paramref name="maxRows"/> rows, as many as a multiple of <paramref name="parallelism"/> where the
-    /// rows allow, of even size, so every thread gets the same share of work.
-    /// </summary>
-    public static T[][] Cut<T>(T[] rows, int parallelism, int maxRows)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Length == 0)
-        {
-            return [];
-        }
-
-        int threads = System.Math.Clamp(parallelism, 1, rows.Length);
-        int count = (int)System.Math.Ceiling(rows.Length / (double)System.Math.Max(1, maxRows));
-        count = System.Math.Min(rows.Length, (count + threads - 1) / threads * threads);
-        int size = (rows.Length + count - 1) / count;
-        return rows.Chunk(size).ToArray();
     }
 }
