@@ -24,10 +24,7 @@ internal static class BatchDecoder
     {
         var eos = model.Folder.EosTokenIds.ToHashSet();
         slots = System.Math.Max(slots, rows.Count);
-        long start = Stopwatch.GetTimestamp();
-        var state = Prefill(model, rows, slots);
-        rows.ForEach(r => r.ReleaseCache());
-        stats.AddPrefill(rows.Count, rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
+        var state = Join(model, null, rows, slots, stats);
         try
         {
             while (true)
@@ -54,7 +51,7 @@ internal static class BatchDecoder
                 }
 
                 int live = state.Rows.Count(r => !r.Done);
-                start = Stopwatch.GetTimestamp();
+                long start = Stopwatch.GetTimestamp();
                 state = state.Step();
                 stats.AddDecode(live, Stopwatch.GetElapsedTime(start));
             }
@@ -77,22 +74,33 @@ internal static class BatchDecoder
 
         state = state.Rows.Count > live ? state.Compact() : state;
         int first = state.Rows.Count;
-        long start = Stopwatch.GetTimestamp();
-        try
-        {
-            state = state.Join(more);
-        }
-        finally
-        {
-            more.ForEach(r => r.ReleaseCache());
-        }
-
-        stats.AddPrefill(more.Count, more.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
+        state = Join(model, state, more, slots, stats);
         for (int b = first; b < state.Rows.Count; b++)
         {
             Advance(model, state, b, keep, eos);
         }
 
+        return state;
+    }
+
+    /// <summary>
+    /// Runs the prompts of <paramref name="rows"/> (their cached prefixes taken) into <paramref name="state"/>'s
+    /// free slots, or into a new batch of <paramref name="slots"/> rows when it is null; counts the prefill,
+    /// and releases the rows' cached prefixes whether or not the call succeeded.
+    /// </summary>
+    internal static IDecodeBatch Join(DecoderModel model, IDecodeBatch? state, List<DecodeRow> rows, int slots, InferenceStats stats)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            state = state is null ? Prefill(model, rows, slots) : state.Join(rows);
+        }
+        finally
+        {
+            rows.ForEach(r => r.ReleaseCache());
+        }
+
+        stats.AddPrefill(rows.Count, rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
         return state;
     }
 

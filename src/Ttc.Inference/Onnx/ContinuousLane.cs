@@ -114,20 +114,14 @@ internal sealed class ContinuousLane
             state = state is not null && state.Rows.Any(r => r.Done) ? state.Compact() : state;
             first = state?.Rows.Count ?? 0;
             rows.ForEach(_generator.TakeCached);
-            long start = Stopwatch.GetTimestamp();
-            state = state is null ? BatchDecoder.Prefill(Model, rows, Capacity) : state.Join(rows);
-            _generator.Stats.AddPrefill(rows.Count, rows.Sum(r => r.Prompt.Length - r.Cached), Stopwatch.GetElapsedTime(start));
+            state = BatchDecoder.Join(Model, state, rows, Capacity, _generator.Stats);
             _owner.CountPrefill(rows.Count);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Only the joining rows' callers fail; the running batch goes on as it was.
+            // Only the joining rows' callers fail (their cached prefixes released); the running batch goes on as it was.
             Fail(rows, ex);
             return state;
-        }
-        finally
-        {
-            rows.ForEach(r => r.ReleaseCache());
         }
 
         Sample(state, first);

@@ -108,7 +108,8 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             // Cached prefixes are taken per batch, so rows waiting for a later batch hold none.
             Array.ForEach(chunk, i => TakeCached(rows[i]));
             int shards = System.Math.Min(_options.ResolvedDecodeParallelism, chunk.Length);
-            int maxRows = MaxSubBatchRows(chunk.Select(i => rows[i]).ToList(), shards);
+            var batch = chunk.Select(i => rows[i]).ToList();
+            int maxRows = MaxSubBatchRows(batch, shards);
             // Finished rows' KV goes into the cache once the whole chunk is done, in row order: added as
             // sub-batches finish, the cache's eviction order, and so later hits and the logits of rows that
             // reuse them (which move by about 1e-5 with the split), would depend on thread timing.
@@ -118,7 +119,7 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             {
                 if (shards == 1 && maxRows >= chunk.Length)
                 {
-                    BatchDecoder.Run(_model, chunk.Select(i => rows[i]).ToList(), keep, Stats, cancellationToken);
+                    BatchDecoder.Run(_model, batch, keep, Stats, cancellationToken);
                     continue;
                 }
 
@@ -126,7 +127,7 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
                 // stays evenly padded, and rows still waiting take the places of its finished rows between
                 // steps: no sub-batch waits for another's longest row, and the rows a thread holds stay few
                 // enough for their KV to stay in the CPU's cache.
-                var waiting = new Queue<DecodeRow>(chunk.Select(i => rows[i]));
+                var waiting = new Queue<DecodeRow>(batch);
                 List<DecodeRow> Take(int count)
                 {
                     lock (waiting)
@@ -164,9 +165,9 @@ public sealed class OnnxStepGenerator : IStepGenerator, ITextCompletionModel, IM
             {
                 if (finished is not null)
                 {
-                    foreach (int i in chunk)
+                    foreach (var row in batch)
                     {
-                        if (finished.TryRemove(rows[i], out var entry))
+                        if (finished.TryRemove(row, out var entry))
                         {
                             _cache!.Add(entry);
                         }
