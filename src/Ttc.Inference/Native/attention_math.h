@@ -14,6 +14,20 @@
 
 namespace ttc {
 
+// Cache lines of the next (row, KV head) to fetch into L2 while this one's weighted sums run. In a decode
+// step the caches are read once each and come from memory (the large generator at batch 64: 88-165 us per
+// call against 40 us when they are cached); fetched one item ahead, the next item's products find them.
+struct Ahead {
+  const char* k = nullptr;
+  const char* v = nullptr;
+  int lines = 0;
+
+  void Fetch(int line) const {
+    __builtin_prefetch(k + 64 * static_cast<int64_t>(line), 0, 2);
+    __builtin_prefetch(v + 64 * static_cast<int64_t>(line), 0, 2);
+  }
+};
+
 // Rotates x (head_size values) in place at the cache row: non-interleaved halves [x1, x2] of the rotary
 // width, or interleaved pairs.
 inline void Rotate(float* x, const float* cos, const float* sin, int half, bool interleaved) {
@@ -46,8 +60,9 @@ struct Products {
     }
   }
 
-  static void Weighted(const float* w, const float* v, int seen, int d, float scale, float* out) {
+  static void Weighted(const float* w, const float* v, int seen, int d, float scale, float* out, const Ahead& ahead) {
     for (int i = 0; i < d; ++i) out[i] = 0.f;
+    for (int j = 0; j < ahead.lines; ++j) ahead.Fetch(j);
     for (int j = 0; j < seen; ++j) {
       const float* vj = v + static_cast<int64_t>(j) * d;
       for (int i = 0; i < d; ++i) out[i] += w[j] * vj[i];
@@ -100,10 +115,13 @@ struct VectorProducts {
     }
   }
 
-  static void Weighted(const float* w, const float* v, int seen, int, float scale, float* out) {
+  // ahead's lines are fetched one or two per key, between FMAs that wait on each other anyway.
+  static void Weighted(const float* w, const float* v, int seen, int, float scale, float* out, const Ahead& ahead) {
     __m256 acc[kVectors];
     for (int c = 0; c < kVectors; ++c) acc[c] = _mm256_setzero_ps();
+    for (int j = seen; j < ahead.lines; ++j) ahead.Fetch(j);
     for (int j = 0; j < seen; ++j) {
+      if (j < ahead.lines) ahead.Fetch(j);
       const __m256 wj = _mm256_set1_ps(w[j]);
       const float* vj = v + static_cast<int64_t>(j) * N;
       for (int c = 0; c < kVectors; ++c) acc[c] = _mm256_fmadd_ps(wj, _mm256_loadu_ps(vj + 8 * c), acc[c]);
@@ -180,6 +198,18 @@ void Attend(const Step& p, int64_t item) {
     }
   }
 
+  // The next item's cache lines, a share for each query's weighted sum.
+  Ahead next_item;
+  int share = 0;
+  if (item + 1 < static_cast<int64_t>(p.batch) * p.kv_heads) {
+    const int nb = static_cast<int>((item + 1) / p.kv_heads);
+    const int64_t at = (item + 1) * p.capacity * d;  // caches are [row][KV head][capacity][d]
+    next_item.k = reinterpret_cast<const char*>(p.present_k + at);
+    next_item.v = reinterpret_cast<const char*>(p.present_v + at);
+    next_item.lines = static_cast<int>((static_cast<int64_t>(p.seqlens[nb] + 1) * d * sizeof(float) + 63) / 64);
+    share = (next_item.lines + queries - 1) / queries;
+  }
+
   // Query s sees keys [0, past + s].
   for (int qi = 0; qi < queries; ++qi) {
     const int seen = past + qi % s_len + 1;
@@ -196,7 +226,9 @@ void Attend(const Step& p, int64_t item) {
     const float inv = 1.f / sum;
     const int g = qi / s_len, s = qi % s_len;
     float* o = p.out + (static_cast<int64_t>(b) * s_len + s) * p.heads * d + static_cast<int64_t>(kvh * group + g) * d;
-    Products<N>::Weighted(sc, vc, seen, d, inv, o);
+    const int from = std::min(qi * share, next_item.lines);
+    const Ahead ahead{next_item.k + 64 * static_cast<int64_t>(from), next_item.v + 64 * static_cast<int64_t>(from), std::min(share, next_item.lines - from)};
+    Products<N>::Weighted(sc, vc, seen, d, inv, o, ahead);
   }
 }
 

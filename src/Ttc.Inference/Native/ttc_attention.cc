@@ -5,8 +5,9 @@
 // Why: in a decode step of the shipped generators (batch 64, contexts 100-200) the built-in kernel took
 // about 60% of kernel time for about 20% of the FLOPs: it runs two small matrix products per row and
 // query head, packing K for each. This one scores eight keys per reduction, keeps a query and its output
-// in registers, and fetches the values while it scores the keys (attention_math.h); the large generator
-// decodes 1.17-1.26x faster at batch 16-64 (README, benchmarks).
+// in registers, fetches the values while it scores the keys, and the next (row, KV head)'s keys and
+// values while it sums the values (attention_math.h); the large generator decodes 1.17-1.26x faster at
+// batch 16-64 (README, benchmarks).
 //
 // Semantics are the built-in kernel's (contrib_ops/cpu/bert/group_query_attention*): rows right padded,
 // row b holding seqlens_k[b] + 1 tokens; a first prompt (sequence_length == total_sequence_length) starts

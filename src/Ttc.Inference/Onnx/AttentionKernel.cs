@@ -8,7 +8,8 @@ namespace Ttc.Inference.Onnx;
 /// libttc_attention.so where g++ is installed). Registered under the operator's own domain and name, it takes
 /// the place of ONNX Runtime's kernel in sessions on the CPU provider; the model file stays the one ONNX
 /// Runtime GenAI loads. The built-in kernel runs two small matrix products per row and query head; ours
-/// scores eight keys per reduction and fetches the values while it scores the keys (Native/attention_math.h).
+/// scores eight keys per reduction, fetches the values while it scores the keys, and the next row's keys and
+/// values while it sums the values (Native/attention_math.h).
 /// </summary>
 public static class AttentionKernel
 {
