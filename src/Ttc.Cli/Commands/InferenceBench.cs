@@ -74,7 +74,7 @@ internal static class InferenceBench
                 // Without a batch-1 figure yet (--batches 64 alone) there is nothing to compare with.
                 double best1 = runs.Where(r => r.Batch == 1).Select(r => r.TokensPerSecond).DefaultIfEmpty(0).Max();
                 string versus = best1 > 0 ? $" ({run.TokensPerSecond / best1:F1}x the best batch 1 so far)" : string.Empty;
-                human.WriteLine($"batch {batch,3}: {run.AttentionKernel} attention, {run.SubBatchRows:0.#} rows per sub-batch, {run.TokensPerSecond,8:F0} generated tokens/s{versus}; prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
+                human.WriteLine($"batch {batch,3}: {run.AttentionKernel} attention, {run.SubBatchRows:0.#} rows per prefill, {run.TokensPerSecond,8:F0} generated tokens/s{versus}; prefill {run.PrefillTokensPerSecond:F0} tokens/s, decode {run.DecodeTokensPerSecond:F0} tokens/s; {run.Gflops:F2} GFLOP/s = {run.ShareOfSgemmPeak:P1} of the SGEMM peak; peak working set {run.PeakWorkingSetMiB:F0} MiB");
             }
         }
 
@@ -144,7 +144,8 @@ internal static class InferenceBench
             options.ResolvedIntraOpThreads,
             System.Math.Min(options.ResolvedDecodeParallelism, batch),
             batch,
-            // The rows of a sub-batch, as the generator cut them (see InferenceOptions.DecodeSubBatchRows).
+            // Mean rows per prefill call: a sub-batch's first rows, and rows that joined it as others
+            // finished (see InferenceOptions.DecodeSubBatchRows): 64 rows at most 26 per thread give 26, 26, 12.
             (gen.Stats.PrefillRows - before.PrefillRows) / (double)System.Math.Max(1, gen.Stats.Prefills - before.Prefills),
             rounds,
             steps.Sum(x => (double)x.GeneratedTokens) / seconds,
