@@ -16,6 +16,8 @@ public sealed class ModelLoadingTests : IDisposable
         }
     }
 
+    private static string Float16Fixture => Path.Combine(SharedData.RepoRoot, "tests", "Ttc.Inference.Tests", "Fixtures", "float16", "model.onnx");
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
@@ -60,6 +62,31 @@ public sealed class ModelLoadingTests : IDisposable
         File.Copy(Path.Combine(SharedData.RepoRoot, "tests", "Ttc.Inference.Tests", "Fixtures", "prm-full", "model.onnx"), Path.Combine(_dir, "model.onnx"), overwrite: true);
         var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
         Assert.Contains("not a decoder with a KV cache", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_Float16Model_FailsNamingTheTensorAndTheWayOut()
+    {
+        // An export for GPUs (Fixtures/float16, tools/ttc_models/float16_fixture.py): loads in ONNX Runtime,
+        // but the decode loop's buffers are float32, so it is refused before the first call.
+        File.Copy(Float16Fixture, Path.Combine(_dir, "model.onnx"), overwrite: true);
+        var ex = Assert.Throws<ModelLoadException>(() => DecoderModel.Open(_dir, new InferenceOptions()));
+        Assert.Contains("float16", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("-p fp32", ex.Message, StringComparison.Ordinal);
+        Assert.Matches("'(logits|past_key_values\\.0\\.(key|value)|present\\.0\\.(key|value))'", ex.Message);
+    }
+
+    [Fact]
+    public void OpenPrm_Float16Model_FailsNamingTheTensor()
+    {
+        foreach (var f in Directory.GetFiles(TestModels.Shipped("prm")))
+        {
+            File.Copy(f, Path.Combine(_dir, Path.GetFileName(f)), overwrite: true);
+        }
+
+        File.Copy(Float16Fixture, Path.Combine(_dir, "model.onnx"), overwrite: true);
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxProcessRewardModel.Open(_dir, new InferenceOptions()));
+        Assert.Contains("as float16, but it is fed and read as float32", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class DecoderModel : IDisposable
     public IReadOnlyList<string> PresentNames { get; }
 
     /// <summary>Opens and checks a generator folder.</summary>
-    /// <exception cref="ModelLoadException">A file is missing, or the graph is not a decoder with a KV cache, or the vocabularies disagree.</exception>
+    /// <exception cref="ModelLoadException">A file is missing, or the graph is not a decoder with a KV cache, or not in float32 with int64 ids, or the vocabularies disagree.</exception>
     public static DecoderModel Open(string folderPath, InferenceOptions options)
     {
         var folder = ModelFolder.Open(folderPath);
@@ -102,6 +102,7 @@ public sealed class DecoderModel : IDisposable
                 throw new ModelLoadException($"ONNX file '{folder.OnnxFile}' is not a decoder with a KV cache: it needs past_key_values.{{i}}.key/value inputs and logits, present.{{i}}.key/value outputs (inputs: {string.Join(", ", inputs.Keys)}).");
             }
 
+            TensorTypes.Require(session, folder.OnnxFile);
             var (kvHeads, headDim) = folder.KvShape(inputs["past_key_values.0.key"].Dimensions);
             int capacity = FusedCapacity(folder, inputs, outputs, options);
             var logitsDims = outputs["logits"].Dimensions;

@@ -53,7 +53,7 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
     public long ReadTokens => _incremental?.ReadTokens ?? 0;
 
     /// <summary>Opens a PRM folder. Convention and step tag come from config.json's "prm" section unless given.</summary>
-    /// <exception cref="ModelLoadException">Files are missing, or the graph's outputs do not fit the convention.</exception>
+    /// <exception cref="ModelLoadException">Files are missing, or the graph is not in float32 with int64 ids, or its outputs do not fit the convention.</exception>
     public static OnnxProcessRewardModel Open(string folderPath, InferenceOptions options, PrmConvention? convention = null, string? stepTag = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -67,6 +67,7 @@ public sealed class OnnxProcessRewardModel : IProcessRewardModel, IDisposable
                 throw new ModelLoadException($"ONNX file '{folder.OnnxFile}' has no 'logits' output (outputs: {string.Join(", ", session.OutputMetadata.Keys)}).");
             }
 
+            TensorTypes.Require(session, folder.OnnxFile);
             int width = logits.Dimensions[^1];
             if (prompts.Convention == PrmConvention.StepTagTwoClass && width != 2)
             {
