@@ -12,6 +12,12 @@ padded (row b's tokens at [0, seqlens_k[b] + 1) of its KV slot); a first prompt 
 sequence_length == total_sequence_length and positions 0..S-1; otherwise new tokens continue at
 seqlens_k[b] + 1 - S, and more than one new token on top of a past needs batch 1.
 
+Like the model builder's graphs, the query, key and value projections are one MatMul whose packed
+output the operator splits itself (key and value inputs empty), and each residual sum feeds its RMS norm
+through com.microsoft.SkipSimplifiedLayerNormalization, which returns the norm and the sum in one node:
+fewer, larger matrix products and fewer nodes per decode step (1.02-1.05x tokens/s at batch 64 on 2
+cores). The first norm, on the embeddings, has no residual; ONNX Runtime fuses its plain form itself.
+
 The operator needs head_size to be a multiple of 16 with rotary; a model whose head is smaller (the
 small generator: 12) is exported with zero-padded heads: the rotary halves are kept apart ([x1, 0,
 x2, 0]) so the pairs the operator rotates are the model's own, zero dimensions add nothing to q.k,
@@ -21,9 +27,11 @@ from __future__ import annotations
 
 import math
 
+import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.onnx import symbolic_opset9
 
 from model import Llama
 
@@ -69,6 +77,8 @@ class GroupQueryAttention(torch.autograd.Function):
     def forward(ctx, q, k, v, past_k, past_v, seqlens_k, total, cos_cache, sin_cache, heads: int, kv_heads: int, scale: float):
         b, s, _ = q.shape
         d = past_k.shape[-1]
+        if k is None:  # packed: [q | k | v] along the hidden axis
+            q, k, v = q.split([heads * d, kv_heads * d, kv_heads * d], dim=-1)
         q = q.view(b, s, heads, d).transpose(1, 2)
         k = k.view(b, s, kv_heads, d).transpose(1, 2)
         v = v.view(b, s, kv_heads, d).transpose(1, 2)
@@ -94,9 +104,25 @@ class GroupQueryAttention(torch.autograd.Function):
 
     @staticmethod
     def symbolic(g, q, k, v, past_k, past_v, seqlens_k, total, cos_cache, sin_cache, heads, kv_heads, scale):
+        if k is None:  # packed: the operator's key and value inputs stay empty
+            k = v = symbolic_opset9.unused(g)
         return g.op("com.microsoft::GroupQueryAttention", q, k, v, past_k, past_v, seqlens_k, total, cos_cache, sin_cache,
                     num_heads_i=heads, kv_num_heads_i=kv_heads, scale_f=scale, do_rotary_i=1, rotary_interleaved_i=0,
                     outputs=3)
+
+
+class SkipRmsNorm(torch.autograd.Function):
+    """x + skip and its RMS norm; exports as com.microsoft.SkipSimplifiedLayerNormalization (outputs 0 and 3)."""
+
+    @staticmethod
+    def forward(ctx, x, skip, weight, eps: float):
+        total = x + skip
+        return weight * (total * torch.rsqrt(total.pow(2).mean(-1, keepdim=True) + eps)), total
+
+    @staticmethod
+    def symbolic(g, x, skip, weight, eps):
+        out = g.op("com.microsoft::SkipSimplifiedLayerNormalization", x, skip, weight, epsilon_f=eps, outputs=4)
+        return out[0], out[3]
 
 
 class FusedDecoder(nn.Module):
@@ -115,30 +141,33 @@ class FusedDecoder(nn.Module):
         cos[:, : hd // 2], sin[:, : hd // 2] = freqs.cos(), freqs.sin()
         self.register_buffer("cos_cache", cos)
         self.register_buffer("sin_cache", sin)
-        self.q = nn.ParameterList(); self.k = nn.ParameterList(); self.v = nn.ParameterList(); self.o = nn.ParameterList()
+        self.qkv = nn.ParameterList(); self.o = nn.ParameterList()
         for layer in m.layers:
             a = layer.self_attn
-            self.q.append(nn.Parameter(_pad_rows(a.q_proj.weight.data, c.num_attention_heads, hd, dp)))
-            self.k.append(nn.Parameter(_pad_rows(a.k_proj.weight.data, c.num_key_value_heads, hd, dp)))
-            self.v.append(nn.Parameter(_pad_rows(a.v_proj.weight.data, c.num_key_value_heads, hd, dp)))
+            self.qkv.append(nn.Parameter(torch.cat([
+                _pad_rows(a.q_proj.weight.data, c.num_attention_heads, hd, dp),
+                _pad_rows(a.k_proj.weight.data, c.num_key_value_heads, hd, dp),
+                _pad_rows(a.v_proj.weight.data, c.num_key_value_heads, hd, dp)])))
             self.o.append(nn.Parameter(_pad_cols(a.o_proj.weight.data, c.num_attention_heads, hd, dp)))
 
     def forward(self, input_ids, attention_mask, *past):
         c = self.c
         seqlens_k = (attention_mask.sum(1) - 1).to(torch.int32)
         total = torch._shape_as_tensor(attention_mask)[1].to(torch.int32)
+        layers = self.m.layers
         x = self.m.embed_tokens(input_ids)
+        h = layers[0].input_layernorm(x)
         presents = []
-        for i, layer in enumerate(self.m.layers):
-            h = layer.input_layernorm(x)
+        for i, layer in enumerate(layers):
             att, pk, pv = GroupQueryAttention.apply(
-                F.linear(h, self.q[i]), F.linear(h, self.k[i]), F.linear(h, self.v[i]), past[2 * i], past[2 * i + 1],
+                F.linear(h, self.qkv[i]), None, None, past[2 * i], past[2 * i + 1],
                 seqlens_k, total, self.cos_cache, self.sin_cache, c.num_attention_heads, c.num_key_value_heads, self.scale)
             presents.extend([pk, pv])
-            x = x + F.linear(att, self.o[i])
-            y = layer.post_attention_layernorm(x)
-            x = x + layer.down_proj(F.silu(layer.gate_proj(y)) * layer.up_proj(y))
-        return (self.m.lm_head(self.m.norm(x)), *presents)
+            norm = layer.post_attention_layernorm
+            y, x = SkipRmsNorm.apply(x, F.linear(att, self.o[i]), norm.weight, norm.eps)
+            norm = layers[i + 1].input_layernorm if i + 1 < len(layers) else self.m.norm
+            h, x = SkipRmsNorm.apply(x, layer.down_proj(F.silu(layer.gate_proj(y)) * layer.up_proj(y)), norm.weight, norm.eps)
+        return (self.m.lm_head(h), *presents)
 
     def empty_cache(self, b: int) -> list[torch.Tensor]:
         shape = (b, self.c.num_key_value_heads, self.capacity, self.dp)
@@ -177,6 +206,17 @@ def check(f: FusedDecoder) -> float:
     return worst
 
 
+def _drop_unused_outputs(path: str) -> None:
+    """Names no node reads (the norms' mean and inverse deviation) become empty, so ONNX Runtime skips them."""
+    model = onnx.load(path)
+    read = {i for n in model.graph.node for i in n.input} | {o.name for o in model.graph.output}
+    for n in model.graph.node:
+        for j, name in enumerate(n.output):
+            if n.op_type == "SkipSimplifiedLayerNormalization" and name not in read:
+                n.output[j] = ""
+    onnx.save(model, path)
+
+
 def export(m: Llama, path: str) -> tuple[list[str], list[str], int]:
     """Writes the fused graph; returns its input and output names and the (padded) head size of its KV."""
     f = FusedDecoder(m).eval()
@@ -197,5 +237,6 @@ def export(m: Llama, path: str) -> tuple[list[str], list[str], int]:
             axes[names_out[-1]] = {0: "batch"}
     torch.onnx.export(f, (ids, mask, *f.empty_cache(b)), path, input_names=names_in, output_names=names_out,
                       dynamic_axes=axes, opset_version=17, custom_opsets={"com.microsoft": 1}, do_constant_folding=True)
+    _drop_unused_outputs(path)
     print(f"fused layout: head {c.head_dim} -> {f.dp}, capacity {f.capacity}, max logit difference {worst:.2e}")
     return names_in, names_out, f.dp
