@@ -14,8 +14,8 @@ namespace Ttc.Inference.Onnx;
 /// </summary>
 internal sealed partial class IncrementalPrmScorer
 {
-    private const string StateInput = "prm_state";
-    private const string StatesOutput = "prm_states";
+    internal const string StateInput = "prm_state";
+    internal const string StatesOutput = "prm_states";
 
     /// <summary>
     /// Most attention scores (rows x query heads x new tokens x columns) one call computes. Far below the

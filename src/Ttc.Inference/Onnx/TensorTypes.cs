@@ -26,7 +26,7 @@ internal static class TensorTypes
     private static TensorElementType? Expected(string name) => name switch
     {
         "input_ids" or "attention_mask" or "position_ids" => TensorElementType.Int64,
-        "logits" or "prm_state" or "prm_states" => TensorElementType.Float,
+        "logits" or IncrementalPrmScorer.StateInput or IncrementalPrmScorer.StatesOutput => TensorElementType.Float,
         _ when name.StartsWith("past_key_values.", StringComparison.Ordinal) || name.StartsWith("present.", StringComparison.Ordinal) => TensorElementType.Float,
         _ => null,
     };
