@@ -7,12 +7,16 @@ public sealed class SubBatchesTests
 {
     private const long MiB = 1L << 20;
 
-    [Fact]
-    public void MaxRows_KvOfTwoSubBatchesOverHalfTheCache_CutsToWhatFits()
+    [Theory]
+    // 153 positions of 2 KiB (the large generator, a 25-token prompt and 128 new tokens): 26 rows per
+    // sub-batch keep two sub-batches' KV within 16 MiB.
+    [InlineData(64, 16)] // a share of 32: two even rounds of 16, not 26 and 6
+    [InlineData(128, 22)] // a share of 64: three rounds, 22, 22 and 20
+    [InlineData(104, 26)] // a share of 52: two full rounds
+    [InlineData(48, 24)] // a share of 24 fits whole
+    public void MaxRows_KvOfTwoSubBatchesOverHalfTheCache_CutsToWhatFitsInEvenRounds(int rows, int expected)
     {
-        // 153 positions of 2 KiB (the large generator, a 25-token prompt and 128 new tokens): 26 rows per
-        // sub-batch keep two sub-batches' KV within 16 MiB.
-        Assert.Equal(26, SubBatches.MaxRows(64, 2, 0, 153 * 2048, 3 * MiB, 32 * MiB));
+        Assert.Equal(expected, SubBatches.MaxRows(rows, 2, 0, 153 * 2048, 3 * MiB, 32 * MiB));
     }
 
     [Fact]

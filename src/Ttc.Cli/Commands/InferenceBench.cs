@@ -145,7 +145,8 @@ internal static class InferenceBench
             System.Math.Min(options.ResolvedDecodeParallelism, batch),
             batch,
             // Mean rows per prefill call: a sub-batch's first rows, and rows that joined it as others
-            // finished (see InferenceOptions.DecodeSubBatchRows): 64 rows at most 26 per thread give 26, 26, 12.
+            // finished (see InferenceOptions.DecodeSubBatchRows): 64 rows at 16 per thread, all writing as many
+            // tokens, give four calls of 16.
             (gen.Stats.PrefillRows - before.PrefillRows) / (double)System.Math.Max(1, gen.Stats.Prefills - before.Prefills),
             rounds,
             steps.Sum(x => (double)x.GeneratedTokens) / seconds,
