@@ -14,11 +14,10 @@ namespace TtcFunctions.Tests;
 [Collection(nameof(ServiceGroup))]
 public class WorkerProcessTests(ServiceFixture service)
 {
-    private const string Problem = "Compute ((12 + 7) * 3 - 9 + 4) * 2.";
-
-    // Twice the steps: the graceful stop must find the job with steps still to run (Problem's six steps took
-    // about 3 s, and were all done before a second worker process had even started on a loaded machine).
-    private const string LongProblem = "Compute ((12 + 7) * 3 - 9 + 4) * 2 + 5 * 6 - 8 + 3 * 4 - 7 + 2 * 9.";
+    // Twelve steps: a stop, graceful or hard, must find the job with generation steps still to run (the six
+    // steps of its first half alone took about 3 s, and were all done before a second worker process had even
+    // started on a loaded machine; on a quiet one they were all generated before the kill landed).
+    private const string Problem = "Compute ((12 + 7) * 3 - 9 + 4) * 2 + 5 * 6 - 8 + 3 * 4 - 7 + 2 * 9.";
     private static readonly SearchConfig Beam = new() { Strategy = StrategyNames.BeamSearch, N = 64, BeamWidth = 4, Seed = 5 };
 
     private string[] Arguments(string hub, string roles, params string[] more) =>
@@ -29,14 +28,14 @@ public class WorkerProcessTests(ServiceFixture service)
         .. more,
     ];
 
-    private static async Task<SearchResult> UninterruptedAsync(CancellationToken ct)
+    private static async Task<SearchResult> UninterruptedAsync(string problem, CancellationToken ct)
     {
         using var generator = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions());
         using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), new InferenceOptions());
-        return await SearchRunner.SolveAsync(Problem, Beam, new SearchContext(generator, prm), cancellationToken: ct);
+        return await SearchRunner.SolveAsync(problem, Beam, new SearchContext(generator, prm), cancellationToken: ct);
     }
 
-    private static async Task<string> SubmitAsync(HttpClient client, CancellationToken ct, string problem = Problem)
+    private static async Task<string> SubmitAsync(HttpClient client, string problem, CancellationToken ct)
     {
         var body = $$"""{"problem": "{{problem}}", "strategy": "{{Beam.Strategy}}", "n": {{Beam.N}}, "beamWidth": {{Beam.BeamWidth}}, "seed": {{Beam.Seed}}}""";
         var response = await client.PostAsync("/api/solve", new StringContent(body, Encoding.UTF8, "application/json"), ct);
@@ -78,11 +77,11 @@ public class WorkerProcessTests(ServiceFixture service)
     {
         var ct = TestContext.Current.CancellationToken;
         service.Azurite.Require();
-        var expected = await UninterruptedAsync(ct);
+        var expected = await UninterruptedAsync(Problem, ct);
         var hub = "k" + Guid.NewGuid().ToString("N")[..12];
         using var first = await WorkerProcess.StartAsync(Arguments(hub, "api,worker,inference", "--workerId", "first"), ct);
         using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
-        var id = await SubmitAsync(client, ct);
+        var id = await SubmitAsync(client, Problem, ct);
         var mid = await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
         Assert.True(Step(mid) >= 1 && mid["runtimeStatus"]?.GetValue<string>() == "Running", "the job never got past its first step before the kill:\n" + first.Tail());
         await first.KillAsync(ct);
@@ -104,7 +103,7 @@ public class WorkerProcessTests(ServiceFixture service)
         string[] slow = ["--extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout", "00:00:15", "--extensions:durableTask:storageProvider:controlQueueVisibilityTimeout", "00:00:15"];
         using var first = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "first"), .. slow], ct);
         using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
-        var id = await SubmitAsync(client, ct, LongProblem);
+        var id = await SubmitAsync(client, Problem, ct);
         var mid = await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
         Assert.True(Step(mid) >= 1, "the job never got past its first step:\n" + first.Tail());
 
@@ -127,9 +126,10 @@ public class WorkerProcessTests(ServiceFixture service)
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "ttc-graceful.txt"), $"{DateTime.UtcNow:O} handover {handover.TotalSeconds:F1} s (stop to resume, the second worker's start included)\n");
         // Well under the five-minute lease of Durable Functions' defaults: the partition was released, not left to expire.
         Assert.True(handover < TimeSpan.FromSeconds(60), $"the second worker resumed the job {handover.TotalSeconds:F0} s after the first stopped");
-        // Not compared with an uninterrupted run, as the kill test does on its six-step search: over twelve steps,
-        // the resumed worker's cold prefix caches split sequences differently, which moves logits by about 1e-5
-        // and broke a near tie between beams in 1 of 6 runs (README, "A worker that is killed").
+        // Compared with an uninterrupted run in the kill test only: the resumed worker's cold prefix caches split
+        // sequences differently, which moves logits by about 1e-5 and broke a near tie between beams in 1 of 6 runs
+        // of this test with the earlier export (README, "A worker that is killed"); the kill test's one comparison
+        // passed 7 of 7 runs with the shipped graphs.
         Assert.True(done["runtimeStatus"]?.GetValue<string>() == "Completed", done.ToJsonString());
         Assert.Equal(Beam.N, done["output"]!["completions"]!.AsArray().Count);
     }
