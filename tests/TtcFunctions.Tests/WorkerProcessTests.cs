@@ -43,12 +43,17 @@ public class WorkerProcessTests(ServiceFixture service)
         return (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
     }
 
-    private static async Task<JsonObject> WaitAsync(HttpClient client, string id, Func<JsonObject, bool> until, TimeSpan timeout, CancellationToken ct)
+    private static async Task<JsonObject> WaitAsync(HttpClient client, WorkerProcess worker, string id, Func<JsonObject, bool> until, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var response = await client.GetAsync($"/api/instances/{id}", ct);
+            if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.NotFound))
+            {
+                Assert.Fail($"GET /api/instances/{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}\n{worker.Tail(80)}");
+            }
+
             var body = response.StatusCode == HttpStatusCode.NotFound ? [] : (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!;
             if (until(body) || DateTime.UtcNow > deadline)
             {
@@ -82,13 +87,13 @@ public class WorkerProcessTests(ServiceFixture service)
         using var first = await WorkerProcess.StartAsync(Arguments(hub, "api,worker,inference", "--workerId", "first"), ct);
         using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
         var id = await SubmitAsync(client, Problem, ct);
-        var mid = await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
+        var mid = await WaitAsync(client, first, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
         Assert.True(Step(mid) >= 1 && mid["runtimeStatus"]?.GetValue<string>() == "Running", "the job never got past its first step before the kill:\n" + first.Tail());
         await first.KillAsync(ct);
 
         using var second = await WorkerProcess.StartAsync(Arguments(hub, "api,worker,inference", "--workerId", "second"), ct);
         using var client2 = new HttpClient { BaseAddress = new Uri(second.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
-        var done = await WaitAsync(client2, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(180), ct);
+        var done = await WaitAsync(client2, second, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(180), ct);
         Assert.True(second.Count("Generate for " + id) > 0, "the second worker did not resume the job:\n" + second.Tail());
         AssertSameResult(expected, done);
     }
@@ -104,7 +109,7 @@ public class WorkerProcessTests(ServiceFixture service)
         using var first = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "first"), .. slow], ct);
         using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
         var id = await SubmitAsync(client, Problem, ct);
-        var mid = await WaitAsync(client, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
+        var mid = await WaitAsync(client, first, id, s => Step(s) >= 1, TimeSpan.FromSeconds(90), ct);
         Assert.True(Step(mid) >= 1, "the job never got past its first step:\n" + first.Tail());
 
         // The stop drains: the first worker finishes the messages it has taken, which may take the job a step or two further.
@@ -115,14 +120,14 @@ public class WorkerProcessTests(ServiceFixture service)
 
         using var second = await WorkerProcess.StartAsync([.. Arguments(hub, "api,worker,inference", "--workerId", "second"), .. slow], ct);
         using var client2 = new HttpClient { BaseAddress = new Uri(second.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };
-        var atStart = await WaitAsync(client2, id, _ => true, TimeSpan.Zero, ct);
+        var atStart = await WaitAsync(client2, second, id, _ => true, TimeSpan.Zero, ct);
         Assert.True(atStart["runtimeStatus"]?.GetValue<string>() == "Running", $"the job was no longer running when the second worker started ({firstGenerated} generation steps on the first): nothing was handed over\n" + atStart.ToJsonString());
 
         // Nothing runs the job between the stop and the second worker: it resumes once it holds the released partition.
-        var resumed = await WaitAsync(client2, id, _ => second.Count("Generate for " + id) > 0, TimeSpan.FromSeconds(90), ct);
+        var resumed = await WaitAsync(client2, second, id, _ => second.Count("Generate for " + id) > 0, TimeSpan.FromSeconds(90), ct);
         var handover = DateTime.UtcNow - stopped;
         Assert.True(second.Count("Generate for " + id) > 0, $"the second worker did not resume the job within 90 s of its start:\n{resumed.ToJsonString()}\n{second.Tail()}");
-        var done = await WaitAsync(client2, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(120), ct);
+        var done = await WaitAsync(client2, second, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(120), ct);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "ttc-graceful.txt"), $"{DateTime.UtcNow:O} handover {handover.TotalSeconds:F1} s (stop to resume, the second worker's start included)\n");
         // Well under the five-minute lease of Durable Functions' defaults: the partition was released, not left to expire.
         Assert.True(handover < TimeSpan.FromSeconds(60), $"the second worker resumed the job {handover.TotalSeconds:F0} s after the first stopped");
@@ -149,7 +154,7 @@ public class WorkerProcessTests(ServiceFixture service)
         var response = await client.PostAsync("/api/batches", new StringContent($$"""{"dataset": "{{hub}}.jsonl", "strategy": "weighted_best_of_n", "n": 4, "seed": 2}""", Encoding.UTF8, "application/json"), ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonObject>(ct))!["id"]!.GetValue<string>();
-        var done = await WaitAsync(client, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(240), ct);
+        var done = await WaitAsync(client, a, id, s => s["runtimeStatus"]?.GetValue<string>() is "Completed" or "Failed", TimeSpan.FromSeconds(240), ct);
         Assert.True(done["runtimeStatus"]?.GetValue<string>() == "Completed", done.ToJsonString() + "\n" + a.Tail());
         Assert.Equal(50, done["output"]!["problems"]!.GetValue<int>());
         Assert.Equal(0, done["output"]!["failed"]!.GetValue<int>());
