@@ -10,15 +10,20 @@ public sealed class ModelLoadingTests : IDisposable
     public ModelLoadingTests()
     {
         Directory.CreateDirectory(_dir);
-        foreach (var f in Directory.GetFiles(TestModels.Shipped("generator-small")))
-        {
-            File.Copy(f, Path.Combine(_dir, Path.GetFileName(f)));
-        }
+        CopyIn(TestModels.Shipped("generator-small"));
     }
 
     private static string Float16Fixture => Path.Combine(SharedData.RepoRoot, "tests", "Ttc.Inference.Tests", "Fixtures", "float16", "model.onnx");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private void CopyIn(string folder)
+    {
+        foreach (var f in Directory.GetFiles(folder))
+        {
+            File.Copy(f, Path.Combine(_dir, Path.GetFileName(f)), overwrite: true);
+        }
+    }
 
     [Fact]
     public void Open_MissingFolder_NamesIt()
@@ -79,11 +84,7 @@ public sealed class ModelLoadingTests : IDisposable
     [Fact]
     public void OpenPrm_Float16Model_FailsNamingTheTensor()
     {
-        foreach (var f in Directory.GetFiles(TestModels.Shipped("prm")))
-        {
-            File.Copy(f, Path.Combine(_dir, Path.GetFileName(f)), overwrite: true);
-        }
-
+        CopyIn(TestModels.Shipped("prm"));
         File.Copy(Float16Fixture, Path.Combine(_dir, "model.onnx"), overwrite: true);
         var ex = Assert.Throws<ModelLoadException>(() => OnnxProcessRewardModel.Open(_dir, new InferenceOptions()));
         Assert.Contains("as float16, but it is fed and read as float32", ex.Message, StringComparison.Ordinal);

@@ -28,11 +28,11 @@ public class WorkerProcessTests(ServiceFixture service)
         .. more,
     ];
 
-    private static async Task<SearchResult> UninterruptedAsync(string problem, CancellationToken ct)
+    private static async Task<SearchResult> UninterruptedAsync(CancellationToken ct)
     {
         using var generator = OnnxStepGenerator.Open(TestModels.Shipped("generator-small"), new InferenceOptions());
         using var prm = OnnxProcessRewardModel.Open(TestModels.Shipped("prm"), new InferenceOptions());
-        return await SearchRunner.SolveAsync(problem, Beam, new SearchContext(generator, prm), cancellationToken: ct);
+        return await SearchRunner.SolveAsync(Problem, Beam, new SearchContext(generator, prm), cancellationToken: ct);
     }
 
     private static async Task<string> SubmitAsync(HttpClient client, string problem, CancellationToken ct)
@@ -82,7 +82,7 @@ public class WorkerProcessTests(ServiceFixture service)
     {
         var ct = TestContext.Current.CancellationToken;
         service.Azurite.Require();
-        var expected = await UninterruptedAsync(Problem, ct);
+        var expected = await UninterruptedAsync(ct);
         var hub = "k" + Guid.NewGuid().ToString("N")[..12];
         using var first = await WorkerProcess.StartAsync(Arguments(hub, "api,worker,inference", "--workerId", "first"), ct);
         using var client = new HttpClient { BaseAddress = new Uri(first.Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Now listening on: (http://\S+)")).First(m => m.Success).Groups[1].Value) };

@@ -3,8 +3,8 @@
 Real exports for GPUs (ONNX Runtime GenAI's model builder with -p fp16, Optimum with --dtype fp16) keep
 their KV cache and logits in float16. Our decode loops hold float32 buffers, so such a model must fail at
 load naming the tensor, not mid-request. The graph has the Optimum layout's names with float16 past,
-present and logits, and only Identity, Cast and Expand nodes, which ONNX Runtime's CPU provider runs in
-float16, so it loads on any build. Run:
+present and logits, and only Unsqueeze, Cast, Expand and Identity nodes, which ONNX Runtime's CPU
+provider runs in float16, so it loads on any build. Run:
   /usr/bin/python3 tools/ttc_models/float16_fixture.py tests/Ttc.Inference.Tests/Fixtures/float16/model.onnx
 """
 from __future__ import annotations
